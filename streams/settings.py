@@ -1,0 +1,67 @@
+"""The one settings object. Every knob is an env var ``WIREWATCH_<NAME>``; CLI flags
+override env by constructing ``Settings(**overrides)``.
+
+Defaults run locally: with no ``WIREWATCH_BROKER`` the CLI starts an embedded Tansu
+broker; with no ``WIREWATCH_REDIS_URL`` it uses 127.0.0.1:6379 if a server answers
+there, else spawns one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """wirewatch configuration (frozen: read once, passed around)."""
+
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", frozen=True, extra="ignore")
+
+    # Where things are.
+    broker: str | None = Field(None, description="Kafka URL, e.g. kafka://127.0.0.1:9092; unset: embedded Tansu")
+    redis_url: SecretStr | None = Field(None, description="redis:// or rediss:// URL; unset: local or embedded")
+    watchlist: Path | None = Field(None, description="YAML watchlist file")
+    app_id: str = Field("wirewatch", description="Faust app id = Kafka consumer group")
+    namespace: str = Field("wirewatch", description="prefix of every Redis key this deployment owns")
+
+    # Topics.
+    topic_articles: str = "wirewatch.articles"
+    topic_alerts: str = "wirewatch.alerts"
+    topic_dead_letter: str = "wirewatch.dead-letter"
+    topic_unique: str = "wirewatch.unique"
+    topic_enriched: str = "wirewatch.enriched"
+    topic_entity_claims: str = "wirewatch.entity-claims"
+    topic_duplicates: str = "wirewatch.duplicates"
+    partitions: int = Field(4, ge=1, description="partitions of every wirewatch topic")
+
+    # NLP.
+    model: str = Field("auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI re-publication")
+    batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
+    batch_within: float = Field(0.05, gt=0, description="seconds to wait to fill a batch")
+
+    # Dedup.
+    dedup_threshold: float = Field(0.8, gt=0, le=1, description="estimated Jaccard above which a copy is a duplicate")
+    dedup_num_perm: int = Field(128, ge=16, description="MinHash permutations")
+    dedup_bands: int = Field(32, ge=1, description="LSH bands (num_perm must divide evenly)")
+    dedup_shingle: int = Field(5, ge=1, description="words per shingle")
+    retention_days: float = Field(7.0, gt=0, description="how long dedup and registry keys live")
+
+    # Input limits.
+    max_body_bytes: int = Field(256 * 1024, ge=1, description="larger messages go to dead letter")
+
+    # Kafka client.
+    session_timeout: float = Field(10.0, gt=0, description="consumer session timeout, seconds")
+    heartbeat_interval: float = Field(1.0, gt=0)
+
+    def redis_dsn(self) -> str | None:
+        """The Redis URL in clear, for the client only (never logged)."""
+        return self.redis_url.get_secret_value() if self.redis_url else None
+
+
+@cache
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()
