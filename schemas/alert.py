@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 
-class AlertEntity(faust.Record, serializer="json"):
+class AlertEntity(faust.Record, serializer="json", include_metadata=False):
     """The canonical entity an alert is about."""
 
     id: str
@@ -13,7 +13,7 @@ class AlertEntity(faust.Record, serializer="json"):
     kind: str | None = None
 
 
-class Evidence(faust.Record, serializer="json"):
+class Evidence(faust.Record, serializer="json", include_metadata=False):
     """One sentence that supports a value, and where it came from."""
 
     article_id: str
@@ -22,7 +22,7 @@ class Evidence(faust.Record, serializer="json"):
     attribution: str | None = None
 
 
-class PreviousValue(faust.Record, serializer="json"):
+class PreviousValue(faust.Record, serializer="json", include_metadata=False):
     """A value recorded earlier for the same attribute, with what supported it."""
 
     value: str
@@ -30,7 +30,7 @@ class PreviousValue(faust.Record, serializer="json"):
     evidence: list[Evidence]
 
 
-class Alert(faust.Record, serializer="json"):
+class Alert(faust.Record, serializer="json", include_metadata=False):
     """An alert on the alerts topic (key: the entity id).
 
     ``alert_id`` is derived from what the alert says (entity, type, attribute, value),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 
-class Article(faust.Record, serializer="json", allow_blessed_key=False):
+class Article(faust.Record, serializer="json", include_metadata=False):
     """A wire article. Only ``id`` and ``body`` are required; the rest helps attribution.
 
     Keyed by ``id`` on the articles topic so that re-sends of one article land on one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 
-class DeadLetter(faust.Record, serializer="json"):
+class DeadLetter(faust.Record, serializer="json", include_metadata=False):
     """An input the pipeline refused. ``payload_b64`` holds the bytes exactly as received."""
 
     reason: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 
-class EntityMention(faust.Record, serializer="json"):
+class EntityMention(faust.Record, serializer="json", include_metadata=False):
     """One canonical entity as it occurs in one article.
 
     ``sentences`` are character offsets ``[start, end)`` into the article's normalised text
@@ -23,7 +23,7 @@ class EntityMention(faust.Record, serializer="json"):
     titles: list[str] = []
 
 
-class EnrichedArticle(faust.Record, serializer="json"):
+class EnrichedArticle(faust.Record, serializer="json", include_metadata=False):
     """Entities of one unique article (key: article id)."""
 
     id: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 import faust
 
 
-class ClaimRecord(faust.Record, serializer="json"):
+class ClaimRecord(faust.Record, serializer="json", include_metadata=False):
     """One claim: ``attribute`` of the entity is ``value``, as ``sentence`` says."""
 
     attribute: str
@@ -18,7 +18,7 @@ class ClaimRecord(faust.Record, serializer="json"):
     attribution: str | None = None
 
 
-class EntityClaims(faust.Record, serializer="json"):
+class EntityClaims(faust.Record, serializer="json", include_metadata=False):
     """All claims about one watched entity from one article (key: entity id)."""
 
     entity_id: str

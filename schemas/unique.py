@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 
-class UniqueArticle(faust.Record, serializer="json"):
+class UniqueArticle(faust.Record, serializer="json", include_metadata=False):
     """A first copy of a story (key: article id). ``text`` is the normalised body NLP reads."""
 
     id: str
