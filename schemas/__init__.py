@@ -8,6 +8,7 @@ language; ``tests/schemas`` keeps the two in agreement.
 from schemas.alert import Alert, AlertEntity, Evidence, PreviousValue
 from schemas.article import Article
 from schemas.dead_letter import DeadLetter
+from schemas.duplicate import DuplicateNotice
 from schemas.enriched import EnrichedArticle, EntityMention
 from schemas.entity_claims import ClaimRecord, EntityClaims
 from schemas.registry import SCHEMA_DIR, load_schema
@@ -20,6 +21,7 @@ __all__ = [
     "Article",
     "ClaimRecord",
     "DeadLetter",
+    "DuplicateNotice",
     "EnrichedArticle",
     "EntityClaims",
     "EntityMention",

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     topic_entity_claims: str = "wirewatch.entity-claims"
     topic_duplicates: str = "wirewatch.duplicates"
     partitions: int = Field(4, ge=1, description="partitions of every wirewatch topic")
+    replication_factor: int = Field(1, ge=1, description="replication of topics wirewatch creates")
 
     # NLP.
     model: str = Field("auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI re-publication")
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     # Kafka client.
     session_timeout: float = Field(10.0, gt=0, description="consumer session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0)
+
+    # Web endpoint (health, metrics); off unless a port is set.
+    web_port: int | None = Field(None, description="port of the worker's web endpoint")
+    web_bind: str = Field("127.0.0.1", description="address the web endpoint binds to")
 
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (never logged)."""

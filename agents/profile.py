@@ -1,0 +1,34 @@
+"""profile: entity-claims (keyed by entity) -> fact profile in Redis -> alerts.
+
+The profile update and the alerts it decides are one Redis transaction; an alert is
+marked sent only once the broker has it, so a crash in between re-sends it (same
+``alert_id``) instead of losing it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from faust import StreamT
+
+from agents.context import services, topics
+from agents.observe import Outcome, emit
+from schemas import EntityClaims
+from streams.app import app
+from streams.conflicts import apply_claims
+
+
+@app.agent(topics.entity_claims, name="profile")
+async def profile(stream: StreamT[EntityClaims]) -> None:
+    """Per entity, in order: the topic is keyed by entity id."""
+    async for event in stream:
+        detected_at = datetime.now(UTC).isoformat()
+        alerts = await services.profiles.update(
+            event.entity_id, lambda p, e=event: apply_claims(p, e, detected_at)
+        )
+        for alert in alerts:
+            delivered = await topics.alerts.send(key=alert.entity.id, value=alert)
+            await delivered
+        await services.profiles.mark_sent([a.alert_id for a in alerts])
+        emit(Outcome("profile", "updated", event.article_id,
+                     alert_ids=tuple(a.alert_id for a in alerts)))
