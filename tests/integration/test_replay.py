@@ -1,0 +1,66 @@
+"""`wirewatch replay` end to end through the real broker and Redis."""
+
+from __future__ import annotations
+
+import jsonschema
+import orjson
+
+from schemas import load_schema
+from tests.conftest import FIXTURES
+from tests.integration.conftest import wirewatch
+
+SCENARIO = FIXTURES / "scenario"
+
+
+def _alerts(stdout: bytes) -> list[dict]:
+    alerts = [orjson.loads(line) for line in stdout.splitlines() if line.strip()]
+    validator = jsonschema.Draft202012Validator(load_schema("alert"),
+                                                format_checker=jsonschema.FormatChecker())
+    for alert in alerts:
+        validator.validate(alert)
+    return alerts
+
+
+def test_replay_prints_schema_valid_alerts_and_a_report(ww_env, tmp_path):
+    report_path = tmp_path / "report.json"
+    done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
+                      str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], ww_env)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    alerts = _alerts(done.stdout)
+    new_entities = [a for a in alerts if a["type"] == "new_entity"]
+    assert [a["entity"]["id"] for a in new_entities] == ["daniel-orlov"]
+    assert new_entities[0]["article_id"] == "wire-a-101"
+    assert new_entities[0]["evidence"][0]["source"] == "Northwire"
+
+    report = orjson.loads(report_path.read_bytes())
+    assert report["published"] == report["processed"] == 4
+    assert {d["id"]: d["duplicate_of"] for d in report["duplicates"]} == {
+        "wire-d-303": "wire-a-101"}
+    assert report["dead_letters"] == []
+    assert sorted(a["alert_id"] for a in report["alerts"]) == sorted(a["alert_id"] for a in alerts)
+    assert report["elapsed_s"] > 0
+
+
+def test_same_file_twice_is_a_duplicate_and_alerts_once(ww_env):
+    article = SCENARIO / "orlov.jsonl"
+    done = wirewatch(["replay", str(article), str(article), "--watchlist",
+                      str(SCENARIO / "watchlist.yaml")], ww_env)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    alerts = _alerts(done.stdout)
+    assert len({a["alert_id"] for a in alerts}) == len(alerts)
+    assert [a["type"] for a in alerts].count("new_entity") == 1
+
+
+def test_bad_input_goes_to_dead_letter_and_the_rest_is_processed(ww_env, tmp_path):
+    report_path = tmp_path / "report.json"
+    done = wirewatch(["replay", str(SCENARIO / "bad_input.jsonl"), "--watchlist",
+                      str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], ww_env)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    report = orjson.loads(report_path.read_bytes())
+    reasons = sorted(d["reason"] for d in report["dead_letters"])
+    assert reasons == sorted(["not_json", "not_object", "not_object", "missing_field",
+                              "missing_field", "wrong_type", "invalid_utf8", "empty_body",
+                              "empty_body"])
+    assert report["analysed"] == 2
+    alerts = _alerts(done.stdout)
+    assert [(a["type"], a["entity"]["id"]) for a in alerts][:1] == [("new_entity", "mira-kessling")]

@@ -1,0 +1,57 @@
+"""A long-running `wirewatch worker` fed by `wirewatch produce`, read with `wirewatch alerts`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import orjson
+
+from tests.conftest import FIXTURES
+from tests.integration.conftest import wirewatch
+
+SCENARIO = FIXTURES / "scenario"
+
+
+def _read_alerts(env: dict[str, str]) -> list[dict]:
+    done = wirewatch(["alerts", "--json"], env, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return [orjson.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_worker_turns_produced_articles_into_alerts(ww_env):
+    env = {**ww_env, "WIREWATCH_WATCHLIST": str(SCENARIO / "watchlist.yaml")}
+    worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel",
+                               "warning"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+    try:
+        produced = wirewatch(["produce", str(SCENARIO / "orlov.jsonl")], env)
+        assert produced.returncode == 0, produced.stderr.decode()
+        deadline = time.monotonic() + 120
+        alerts: list[dict] = []
+        while time.monotonic() < deadline and worker.poll() is None:
+            alerts = _read_alerts(env)
+            if any(a["type"] == "new_entity" for a in alerts):
+                break
+        assert worker.poll() is None, worker.stdout.read().decode()[-3000:]
+        assert [a["entity"]["id"] for a in alerts if a["type"] == "new_entity"] == ["daniel-orlov"]
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            code = worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            raise
+    output = worker.stdout.read().decode()
+    assert code == 0, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+
+
+def test_produce_refuses_to_run_without_a_broker(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    done = wirewatch(["produce", str(SCENARIO / "orlov.jsonl")], env, timeout=60)
+    assert done.returncode != 0
+    assert b"no broker configured" in done.stderr
