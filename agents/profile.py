@@ -24,7 +24,7 @@ async def profile(stream: StreamT[EntityClaims]) -> None:
     async for event in stream:
         detected_at = datetime.now(UTC).isoformat()
         alerts = await services.profiles.update(
-            event.entity_id, lambda p, e=event: apply_claims(p, e, detected_at)
+            event.entity_id, lambda p, e=event, at=detected_at: apply_claims(p, e, at)
         )
         for alert in alerts:
             delivered = await topics.alerts.send(key=alert.entity.id, value=alert)

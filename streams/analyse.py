@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from schemas import EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
 from streams.nlp import extract_mentions
-from streams.resolve import Resolver, ResolvedEntity
+from streams.resolve import ResolvedEntity, Resolver
 
 
 @dataclass(frozen=True)

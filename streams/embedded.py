@@ -38,7 +38,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(host: str, port: int, timeout: float, proc: subprocess.Popen | None = None) -> None:
+def wait_for_port(
+    host: str, port: int, timeout: float, proc: subprocess.Popen | None = None
+) -> None:
     """Block until ``host:port`` accepts connections; fail early if ``proc`` dies."""
     deadline = time.monotonic() + timeout
     while True:
@@ -47,7 +49,8 @@ def wait_for_port(host: str, port: int, timeout: float, proc: subprocess.Popen |
             return
         except OSError:
             if proc is not None and proc.poll() is not None:
-                raise StackError(f"process exited with {proc.returncode} before listening") from None
+                code = proc.returncode
+                raise StackError(f"process exited with {code} before listening") from None
             if time.monotonic() > deadline:
                 raise StackError(f"nothing listens on {host}:{port} after {timeout}s") from None
             time.sleep(0.02)

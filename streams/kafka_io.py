@@ -9,6 +9,7 @@ with the configured count instead, so partitioning is a decision and not an acci
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -44,14 +45,13 @@ async def ensure_topics(settings: Settings, names: Iterable[str]) -> None:
         existing = set(await admin.list_topics())
         missing = [n for n in dict.fromkeys(names) if n not in existing]
         if missing:
-            try:
+            # Another worker may create one between our list and create: that is fine.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics([
                     NewTopic(n, num_partitions=settings.partitions,
                              replication_factor=settings.replication_factor)
                     for n in missing
                 ])
-            except TopicAlreadyExistsError:
-                pass  # another worker created it between our list and create
     finally:
         await admin.close()
 

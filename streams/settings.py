@@ -21,11 +21,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", frozen=True, extra="ignore")
 
     # Where things are.
-    broker: str | None = Field(None, description="Kafka URL, e.g. kafka://127.0.0.1:9092; unset: embedded Tansu")
-    redis_url: SecretStr | None = Field(None, description="redis:// or rediss:// URL; unset: local or embedded")
+    broker: str | None = Field(
+        None, description="Kafka URL, e.g. kafka://127.0.0.1:9092; unset: embedded Tansu"
+    )
+    redis_url: SecretStr | None = Field(
+        None, description="redis:// or rediss:// URL; unset: local or embedded"
+    )
     watchlist: Path | None = Field(None, description="YAML watchlist file")
     app_id: str = Field("wirewatch", description="Faust app id = Kafka consumer group")
-    namespace: str = Field("wirewatch", description="prefix of every Redis key this deployment owns")
+    namespace: str = Field(
+        "wirewatch", description="prefix of every Redis key this deployment owns"
+    )
 
     # Topics.
     topic_articles: str = "wirewatch.articles"
@@ -39,12 +45,16 @@ class Settings(BaseSettings):
     replication_factor: int = Field(1, ge=1, description="replication of topics wirewatch creates")
 
     # NLP.
-    model: str = Field("auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI re-publication")
+    model: str = Field(
+        "auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI re-publication"
+    )
     batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
     batch_within: float = Field(0.05, gt=0, description="seconds to wait to fill a batch")
 
     # Dedup.
-    dedup_threshold: float = Field(0.8, gt=0, le=1, description="estimated Jaccard above which a copy is a duplicate")
+    dedup_threshold: float = Field(
+        0.8, gt=0, le=1, description="estimated Jaccard above which a copy is a duplicate"
+    )
     dedup_num_perm: int = Field(128, ge=16, description="MinHash permutations")
     dedup_bands: int = Field(32, ge=1, description="LSH bands (num_perm must divide evenly)")
     dedup_shingle: int = Field(5, ge=1, description="words per shingle")

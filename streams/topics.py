@@ -30,7 +30,6 @@ from schemas import (
     EntityClaims,
     UniqueArticle,
 )
-
 from streams.settings import Settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
@@ -65,9 +66,7 @@ def alerts(follow: bool, as_json: bool) -> None:
             elif follow:
                 printer(alert)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
     if not as_json and not follow:
         Console().print(alert_table(list(seen.values())))

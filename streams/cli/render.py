@@ -62,9 +62,11 @@ def progress_line() -> Callable[[Any], None]:
 
     def show(progress: Any) -> None:
         if interactive:
-            sys.stderr.write(f"\r{progress.ingested}/{progress.published} ingested, "
-                             f"{progress.extracted} analysed, {len(progress.duplicates)} duplicates, "
-                             f"{len(progress.dead_letters)} dead letters ")
+            sys.stderr.write(
+                f"\r{progress.ingested}/{progress.published} ingested, "
+                f"{progress.extracted} analysed, {len(progress.duplicates)} duplicates, "
+                f"{len(progress.dead_letters)} dead letters "
+            )
             sys.stderr.flush()
 
     return show

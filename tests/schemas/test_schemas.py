@@ -4,8 +4,17 @@ import jsonschema
 import orjson
 import pytest
 
-from schemas import Alert, AlertEntity, Article, DeadLetter, EnrichedArticle, EntityMention
-from schemas import Evidence, PreviousValue, load_schema
+from schemas import (
+    Alert,
+    AlertEntity,
+    Article,
+    DeadLetter,
+    EnrichedArticle,
+    EntityMention,
+    Evidence,
+    PreviousValue,
+    load_schema,
+)
 
 PAIRS = [("article", Article), ("alert", Alert), ("dead_letter", DeadLetter),
          ("enriched", EnrichedArticle)]
