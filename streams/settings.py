@@ -46,7 +46,7 @@ class Settings(BaseSettings):
 
     # NLP.
     model: str = Field(
-        "auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI re-publication"
+        "auto", description="spaCy pipeline name; auto: en_core_web_sm, else its PyPI copy"
     )
     batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
     batch_within: float = Field(0.05, gt=0, description="seconds to wait to fill a batch")
