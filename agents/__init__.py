@@ -12,8 +12,12 @@ Topology (one agent per stage, each named for it)::
 Importing this package registers every agent on ``streams.app.app``.
 """
 
-from agents import extract, ingest, profile
+from agents import extract, health, ingest, profile
 from agents.context import topics
+from agents.observe import subscribe
+from streams import metrics
 from streams.app import app
 
-__all__ = ["app", "extract", "ingest", "profile", "topics"]
+subscribe(metrics.record)
+
+__all__ = ["app", "extract", "health", "ingest", "profile", "topics"]

@@ -28,7 +28,9 @@ class Services:
 
     @cached_property
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(settings.redis_dsn() or DEFAULT_REDIS)
+        # Timeouts turn a hung Redis into an error that ``agents.retry`` waits out.
+        return redis.Redis.from_url(settings.redis_dsn() or DEFAULT_REDIS, socket_timeout=5,
+                                    socket_connect_timeout=2, health_check_interval=15)
 
     @cached_property
     def watchlist(self):

@@ -26,6 +26,7 @@ class Outcome:
     article_id: str | None = None
     count: int = 0
     alert_ids: tuple[str, ...] = ()
+    seconds: float = 0.0
     detail: dict = field(default_factory=dict)
 
 

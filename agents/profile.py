@@ -7,12 +7,14 @@ marked sent only once the broker has it, so a crash in between re-sends it (same
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from faust import StreamT
 
 from agents.context import services, topics
 from agents.observe import Outcome, emit
+from agents.retry import retrying
 from schemas import EntityClaims
 from streams.app import app
 from streams.conflicts import apply_claims
@@ -22,13 +24,16 @@ from streams.conflicts import apply_claims
 async def profile(stream: StreamT[EntityClaims]) -> None:
     """Per entity, in order: the topic is keyed by entity id."""
     async for event in stream:
+        started = time.perf_counter()
         detected_at = datetime.now(UTC).isoformat()
-        alerts = await services.profiles.update(
-            event.entity_id, lambda p, e=event, at=detected_at: apply_claims(p, e, at)
-        )
+        alerts = await retrying("profile", lambda e=event, at=detected_at: services.profiles.update(
+            e.entity_id, lambda p: apply_claims(p, e, at)))
         for alert in alerts:
             delivered = await topics.alerts.send(key=alert.entity.id, value=alert)
             await delivered
-        await services.profiles.mark_sent([a.alert_id for a in alerts])
-        emit(Outcome("profile", "updated", event.article_id,
-                     alert_ids=tuple(a.alert_id for a in alerts)))
+        ids = [a.alert_id for a in alerts]
+        if ids:
+            await retrying("alerts", lambda ids=ids: services.profiles.mark_sent(ids))
+        emit(Outcome("profile", "updated", event.article_id, alert_ids=tuple(ids),
+                     seconds=time.perf_counter() - started,
+                     detail={"alert_types": [a.type for a in alerts]}))

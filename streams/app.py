@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import faust
 
+from streams.security import faust_credentials
 from streams.settings import Settings, get_settings
 
 DEFAULT_BROKER = "kafka://127.0.0.1:9092"
@@ -20,6 +21,7 @@ def create_app(settings: Settings) -> faust.App:
     return faust.App(
         settings.app_id,
         broker=settings.broker or DEFAULT_BROKER,
+        broker_credentials=faust_credentials(settings),
         store="memory://",
         autodiscover=False,
         topic_partitions=settings.partitions,

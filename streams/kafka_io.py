@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from streams.security import aiokafka_options
 from streams.settings import Settings
 
 
@@ -34,7 +35,10 @@ def bootstrap_servers(broker_url: str) -> str:
 
 def client_options(settings: Settings) -> dict[str, Any]:
     """Connection options shared by every aiokafka client wirewatch creates."""
-    return {"bootstrap_servers": bootstrap_servers(settings.broker or "kafka://127.0.0.1:9092")}
+    return {
+        "bootstrap_servers": bootstrap_servers(settings.broker or "kafka://127.0.0.1:9092"),
+        **aiokafka_options(settings),
+    }
 
 
 async def ensure_topics(settings: Settings, names: Iterable[str]) -> None:
@@ -102,3 +106,41 @@ async def read_topic(
                         remaining.discard(tp)
     finally:
         await consumer.stop()
+
+
+class GroupProbe:
+    """Reads a consumer group's committed offsets against the end of its input topics.
+
+    Kept open between samples so a periodic health check costs two requests, not two
+    new connections.
+    """
+
+    def __init__(self, settings: Settings, group: str, topics: list[str]) -> None:
+        self.settings, self.group, self.topics = settings, group, topics
+        self._admin = AIOKafkaAdminClient(**client_options(settings))
+        self._consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False)
+
+    async def start(self) -> None:
+        await self._admin.start()
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+        await self._admin.close()
+
+    async def sample(self) -> tuple[int, int]:
+        """``(committed offsets summed, messages not yet committed)`` over the topics."""
+        tps = []
+        for topic in self.topics:
+            partitions = self._consumer.partitions_for_topic(topic)
+            if partitions is None:
+                await self._consumer._client.force_metadata_update()
+                partitions = self._consumer.partitions_for_topic(topic) or set()
+            tps.extend(TopicPartition(topic, p) for p in partitions)
+        if not tps:
+            return 0, 0
+        committed = await self._admin.list_consumer_group_offsets(self.group, partitions=tps)
+        ends = await self._consumer.end_offsets(tps)
+        done = {tp: max(meta.offset, 0) for tp, meta in committed.items()}
+        lag = sum(max(ends[tp] - done.get(tp, 0), 0) for tp in tps)
+        return sum(done.values()), lag

@@ -67,6 +67,23 @@ class Settings(BaseSettings):
     session_timeout: float = Field(10.0, gt=0, description="consumer session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0)
 
+    # Kafka security: passed to Faust and to every aiokafka client wirewatch creates.
+    kafka_security_protocol: str = Field(
+        "PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"
+    )
+    kafka_sasl_mechanism: str = Field("PLAIN", description="PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(None, description="CA bundle to verify the broker")
+    kafka_ssl_certfile: Path | None = Field(None, description="client certificate (mutual TLS)")
+    kafka_ssl_keyfile: Path | None = Field(None, description="client key (mutual TLS)")
+
+    # Reliability.
+    stall_timeout: float = Field(
+        60.0, gt=0, description="seconds of lag without progress before health turns red"
+    )
+    retry_max_delay: float = Field(5.0, gt=0, description="cap of the backoff between retries")
+
     # Web endpoint (health, metrics); off unless a port is set.
     web_port: int | None = Field(None, description="port of the worker's web endpoint")
     web_bind: str = Field("127.0.0.1", description="address the web endpoint binds to")

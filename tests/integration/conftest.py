@@ -80,3 +80,32 @@ def wirewatch(args: list[str], env: dict[str, str], timeout: float = 240,
     """Run the installed CLI the way a user would."""
     return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=env, cwd=cwd,
                           capture_output=True, timeout=timeout)
+
+
+def settings_of(env: dict[str, str]):
+    """The Settings a wirewatch process started with ``env`` would read."""
+    from streams.settings import Settings
+
+    return Settings.model_validate(
+        {k.removeprefix("WIREWATCH_").lower(): v for k, v in env.items()
+         if k.startswith("WIREWATCH_")}
+    )
+
+
+def topic_values(env: dict[str, str], topic: str) -> list[bytes]:
+    """Every value on ``topic`` right now (read from the beginning, no group)."""
+    import asyncio
+
+    from streams.kafka_io import read_topic
+
+    async def collect() -> list[bytes]:
+        return [v async for v in read_topic(settings_of(env), topic, follow=False)]
+
+    return asyncio.run(collect())
+
+
+def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """``wirewatch worker`` in the background, its output in ``log_path``."""
+    log = open(log_path, "ab")  # noqa: SIM115 - the worker writes to it until it exits
+    return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel",
+                             "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,257 @@
+"""Bad input, a killed worker, a Redis outage, a broker restart and a stalled consumer,
+each against a real Tansu broker and a real redis-server. Each test prints its figures
+(run with -s to see them)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.embedded import free_port, start_tansu, wait_for_port
+from tests.conftest import FIXTURES, unavailable
+from tests.fixtures.wires import jsonl, stories
+from tests.integration.conftest import start_worker, topic_values, wirewatch
+
+SCENARIO = FIXTURES / "scenario"
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = 120,
+               worker: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    """Poll ``check`` until it holds; fail with ``what`` (and the worker log) otherwise."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if worker is not None and worker.poll() is not None:
+            pytest.fail(f"worker exited ({worker.returncode}) while waiting for {what}:\n"
+                        + (log.read_text()[-3000:] if log else ""))
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}:\n"
+                        + (log.read_text()[-3000:] if log else ""))
+        time.sleep(0.25)
+
+
+def ids_on(env: dict[str, str], topic: str, field: str) -> list[str]:
+    return [orjson.loads(v)[field] for v in topic_values(env, env[topic])]
+
+
+def accounted(env: dict[str, str]) -> set[str]:
+    """Article ids that reached an outcome: analysed (enriched) or dropped as copies."""
+    return (set(ids_on(env, "WIREWATCH_TOPIC_ENRICHED", "id"))
+            | set(ids_on(env, "WIREWATCH_TOPIC_DUPLICATES", "article_id")))
+
+
+def raw_alert_ids(env: dict[str, str]) -> list[str]:
+    return ids_on(env, "WIREWATCH_TOPIC_ALERTS", "alert_id")
+
+
+def produce(env: dict[str, str], path: Path) -> None:
+    done = wirewatch(["produce", str(path)], env, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.fixture
+def env(ww_env: dict[str, str]) -> dict[str, str]:
+    return {**ww_env, "WIREWATCH_WATCHLIST": str(SCENARIO / "watchlist.yaml"),
+            "WIREWATCH_SESSION_TIMEOUT": "6"}
+
+
+def test_bad_input_lands_in_dead_letter_and_valid_articles_go_on(env, tmp_path):
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        produce(env, SCENARIO / "bad_input.jsonl")
+        lines = [line for line in (SCENARIO / "bad_input.jsonl").read_bytes().splitlines()
+                 if line.strip()]
+        wait_until(lambda: len(topic_values(env, env["WIREWATCH_TOPIC_DEAD_LETTER"])) >= 9
+                   and len(accounted(env)) >= 2, "dead letters and valid articles", worker=worker,
+                   log=log)
+        letters = [orjson.loads(v) for v in topic_values(env, env["WIREWATCH_TOPIC_DEAD_LETTER"])]
+    finally:
+        stop(worker)
+    reasons = Counter(letter["reason"] for letter in letters)
+    print(f"\ndead letters by reason: {dict(reasons)}")
+    assert reasons == Counter({"not_object": 2, "missing_field": 2, "empty_body": 2,
+                               "not_json": 1, "wrong_type": 1, "invalid_utf8": 1})
+    payloads = {base64.b64decode(letter["payload_b64"]) for letter in letters}
+    assert payloads == set(lines) - {lines[0], lines[-1]}
+    assert all(letter["topic"] == env["WIREWATCH_TOPIC_ARTICLES"] and letter["offset"] >= 0
+               for letter in letters)
+    assert accounted(env) == {"ok-1", "ok-2"}
+
+
+def test_worker_killed_mid_stream_loses_nothing_and_alerts_once(env, tmp_path):
+    articles = stories(120)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(articles[:60]))
+    second.write_bytes(jsonl(articles[60:]))
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        produce(env, first)
+        wait_until(lambda: len(accounted(env)) >= 10, "the first articles", worker=worker, log=log)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        before_kill = len(accounted(env))
+        produce(env, second)
+        worker = start_worker(env, log)
+        wanted = {a["id"] for a in articles}
+        wait_until(lambda: accounted(env) >= wanted, "every article after the restart",
+                   timeout=180, worker=worker, log=log)
+    finally:
+        stop(worker)
+    enriched = ids_on(env, "WIREWATCH_TOPIC_ENRICHED", "id")
+    alerts = raw_alert_ids(env)
+    print(f"\nSIGKILL after {before_kill}/120 articles; after restart all 120 accounted for; "
+          f"{len(enriched) - len(set(enriched))} articles analysed twice (at-least-once); "
+          f"{len(alerts)} alerts on the topic, {len(set(alerts))} distinct")
+    assert set(enriched) == wanted
+    assert len(alerts) == len(set(alerts)), "an alert was published twice"
+    alert_values = topic_values(env, env["WIREWATCH_TOPIC_ALERTS"])
+    types = Counter(orjson.loads(v)["type"] for v in alert_values)
+    assert types["new_entity"] == 2
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test alone, persisting to an AOF so a restart keeps state."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis-server is not on PATH")
+    port = free_port()
+    data = tmp_path / "redis"
+    data.mkdir()
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data), "--save", "",
+            "--appendonly", "yes", "--appendfsync", "always"]
+
+    def start() -> subprocess.Popen:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port("127.0.0.1", port, timeout=10, proc=proc)
+        return proc
+
+    procs = [start()]
+    yield port, procs, start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_redis_outage_of_ten_seconds_loses_and_doubles_nothing(env, own_redis, tmp_path):
+    port, procs, start_redis = own_redis
+    env = {**env, "WIREWATCH_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    articles = stories(60, seed=11)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(articles[:30]))
+    second.write_bytes(jsonl(articles[30:]))
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        produce(env, first)
+        wait_until(lambda: len(accounted(env)) >= 5, "the first articles", worker=worker, log=log)
+        procs[0].terminate()  # SIGTERM: redis-server flushes its AOF and exits
+        procs[0].wait(timeout=10)
+        down_at = time.monotonic()
+        produce(env, second)
+        during = len(accounted(env))
+        time.sleep(max(0.0, 10 - (time.monotonic() - down_at)))  # the outage lasts 10 s
+        procs.append(start_redis())
+        wait_until(lambda: accounted(env) >= {a["id"] for a in articles},
+                   "every article after Redis is back", timeout=180, worker=worker, log=log)
+    finally:
+        stop(worker)
+    alerts = raw_alert_ids(env)
+    retried = "Redis unavailable" in log.read_text()
+    print(f"\nRedis down 10 s: {during}/60 articles accounted for while down, 60/60 after; "
+          f"retries logged: {retried}; {len(alerts)} alerts, {len(set(alerts))} distinct")
+    assert retried
+    assert len(alerts) == len(set(alerts))
+    assert Counter(orjson.loads(v)["type"]
+                   for v in topic_values(env, env["WIREWATCH_TOPIC_ALERTS"]))["new_entity"] == 2
+
+
+def test_worker_recovers_from_a_broker_restart(env, tmp_path):
+    port = free_port()
+    broker, url = start_tansu(port)
+    env = {**env, "WIREWATCH_BROKER": url}
+    articles = stories(20, seed=5)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(articles[:10]))
+    second.write_bytes(jsonl(articles[10:]))
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        produce(env, first)
+        wait_until(lambda: accounted(env) >= {a["id"] for a in articles[:10]},
+                   "articles before the restart", worker=worker, log=log)
+        broker.terminate()
+        broker.wait(timeout=10)
+        broker, _ = start_tansu(port)  # same address; Tansu keeps topics in memory only
+        restarted = time.monotonic()
+        produce(env, second)
+        wait_until(lambda: accounted(env) >= {a["id"] for a in articles[10:]},
+                   "articles produced after the restart", timeout=180, worker=worker, log=log)
+        recovered = time.monotonic() - restarted
+    finally:
+        stop(worker)
+        broker.terminate()
+        broker.wait(timeout=10)
+    print(f"\nbroker restarted: the 10 articles produced afterwards processed in {recovered:.1f}s")
+
+
+def _health(port: int) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+            return response.status, orjson.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, orjson.loads(exc.read())
+    except OSError:
+        return 0, {}
+
+
+def test_stalled_consumer_is_reported_unhealthy(env, own_redis, tmp_path):
+    port, procs, _ = own_redis
+    web = free_port()
+    env = {**env, "WIREWATCH_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+           "WIREWATCH_WEB_PORT": str(web), "WIREWATCH_STALL_TIMEOUT": "4"}
+    articles = tmp_path / "a.jsonl"
+    articles.write_bytes(jsonl(stories(8, seed=3)))
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        wait_until(lambda: _health(web)[0] == 200, "a healthy worker", worker=worker, log=log)
+        os.kill(procs[0].pid, signal.SIGSTOP)  # Redis hangs: ingest waits, lag builds up
+        try:
+            produce(env, articles)
+            wait_until(lambda: _health(web)[0] == 503, "health to turn red", worker=worker,
+                       log=log)
+            status, verdict = _health(web)
+        finally:
+            os.kill(procs[0].pid, signal.SIGCONT)
+        wait_until(lambda: _health(web)[0] == 200 and len(accounted(env)) == 8,
+                   "recovery after Redis answers again", worker=worker, log=log)
+    finally:
+        stop(worker)
+    print(f"\nstalled worker: HTTP {status} {verdict}")
+    assert not verdict["ok"] and verdict["lag"] > 0
+    assert "no progress" in verdict["reason"]
