@@ -41,7 +41,7 @@ def analyse_batch(
                 article_id=article.id,
                 source=article.source,
                 published_at=article.published_at,
-                first_sentence=article.text[e.sentences[0][0]:e.sentences[0][1]],
+                first_sentence=article.text[e.sentences[0][0]:e.sentences[0][1]].strip(),
                 claims=[],
             )
             for e in entities

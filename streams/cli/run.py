@@ -43,7 +43,9 @@ def worker(loglevel: str) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         loop.run_until_complete(ensure_topics(settings, topic_names(settings)))
-        faust.Worker(agents.app, loglevel=loglevel, loop=loop).execute_from_commandline()
+        # quiet: no start-up banner or spinner, which garble logs collected from stdout.
+        worker = faust.Worker(agents.app, loglevel=loglevel, loop=loop, quiet=True)
+        worker.execute_from_commandline()
 
 
 @click.command()
