@@ -29,3 +29,18 @@ class RedisDedupStore:
             return DedupDecision(article_id, None, 0.0, None)
         original = (await self.r.get(key)).decode()
         return DedupDecision(article_id, original, 1.0, "exact")
+
+
+class MemoryDedupStore:
+    """In-memory twin."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.exact: dict[str, str] = {}
+
+    async def check_and_register(
+        self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
+    ) -> DedupDecision:
+        original = self.exact.setdefault(fp.exact, article_id)
+        if original == article_id:
+            return DedupDecision(article_id, None, 0.0, None)
+        return DedupDecision(article_id, original, 1.0, "exact")

@@ -35,3 +35,18 @@ class RedisProfileStore:
 
     async def mark_sent(self, alert_ids: list[str]) -> None:
         return None
+
+
+class MemoryProfileStore:
+    """In-memory twin."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[str, Profile] = {}
+
+    async def update(self, entity_id, fn):
+        profile, alerts = fn(self.profiles.get(entity_id))
+        self.profiles[entity_id] = profile
+        return alerts
+
+    async def mark_sent(self, alert_ids: list[str]) -> None:
+        return None
