@@ -1,15 +1,80 @@
-"""Text normalisation before dedup and NLP (Unicode, whitespace)."""
+"""Text normalisation before dedup and NLP.
+
+Wire copies of one story differ in what is around the story: a dateline, a byline, a
+share footer, a copyright line, curly or straight quotes. Stripping those first lets
+dedup compare the story itself, and keeps NLP off text that says nothing. The patterns
+are data (``streams/data/boilerplate.yaml``) so an analyst can add a feed's footer
+without touching code.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-_PARAGRAPHS = re.compile(r"\n\s*\n")
+import yaml
+
+PATTERNS = Path(__file__).resolve().parent / "data" / "boilerplate.yaml"
+_PARAGRAPHS = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_LINES = re.compile(r"\n")
+_PUNCT = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u200b": "",
+})
 
 
-def normalize(text: str) -> str:
-    """NFKC text with whitespace folded and paragraph breaks kept as blank lines."""
-    text = unicodedata.normalize("NFKC", text)
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPHS.split(text))
-    return "\n\n".join(p for p in paragraphs if p)
+@dataclass(frozen=True)
+class Boilerplate:
+    """Compiled boilerplate patterns."""
+
+    lines: re.Pattern[str]
+    leading: tuple[re.Pattern[str], ...]
+    trailing: tuple[re.Pattern[str], ...]
+
+
+@cache
+def load_boilerplate(path: Path = PATTERNS) -> Boilerplate:
+    """Compile the pattern file once per process."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    lines = "|".join(f"(?:{p})" for p in data.get("lines", []))
+    return Boilerplate(
+        lines=re.compile(rf"\s*(?:{lines})\s*", re.IGNORECASE),
+        # Datelines are upper case by convention: match them case-sensitively.
+        leading=tuple(re.compile(p) for p in data.get("leading", [])),
+        trailing=tuple(re.compile(p, re.IGNORECASE) for p in data.get("trailing_fragments", [])),
+    )
+
+
+def _clean_paragraph(text: str, patterns: Boilerplate) -> str:
+    kept = []
+    for line in _LINES.split(text):
+        line = " ".join(line.split())
+        if line and not patterns.lines.fullmatch(line):
+            kept.append(line)
+    paragraph = " ".join(kept)
+    for pattern in patterns.trailing:
+        paragraph = pattern.sub("", paragraph)
+    return paragraph
+
+
+def normalize(text: str, patterns: Boilerplate | None = None) -> str:
+    """The story text: NFKC, plain quotes and dashes, folded whitespace, paragraphs kept
+    as blank-line breaks, boilerplate lines and the leading dateline removed. Returns ""
+    when nothing is left."""
+    patterns = patterns or load_boilerplate()
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    paragraphs = [_clean_paragraph(p, patterns) for p in _PARAGRAPHS.split(text)]
+    paragraphs = [p for p in paragraphs if p]
+    if paragraphs:
+        for pattern in patterns.leading:
+            stripped = pattern.sub("", paragraphs[0], count=1) if pattern.match(
+                paragraphs[0]) else paragraphs[0]
+            if stripped != paragraphs[0]:
+                paragraphs[0] = stripped
+                break
+        paragraphs = [p for p in paragraphs if p.strip()]
+    return "\n\n".join(paragraphs)

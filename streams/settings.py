@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     dedup_threshold: float = Field(
         0.8, gt=0, le=1, description="estimated Jaccard above which a copy is a duplicate"
     )
-    dedup_num_perm: int = Field(128, ge=16, description="MinHash permutations")
-    dedup_bands: int = Field(32, ge=1, description="LSH bands (num_perm must divide evenly)")
+    dedup_num_perm: int = Field(64, ge=16, description="MinHash permutations")
+    dedup_bands: int = Field(16, ge=1, description="LSH bands (num_perm must divide evenly)")
     dedup_shingle: int = Field(5, ge=1, description="words per shingle")
     retention_days: float = Field(7.0, gt=0, description="how long dedup and registry keys live")
 

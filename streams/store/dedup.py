@@ -1,46 +1,137 @@
-"""Dedup state in Redis."""
+"""Dedup state: one atomic check-and-register per article, in Redis or in memory.
+
+Redis layout, in day buckets so that expiry costs nothing per article (Redis 7.0 has no
+per-field TTL; a bucket expires whole, ``retention`` after its day ends)::
+
+    {ns}:dedup:{day}:x   HASH  exact hash -> original id
+    {ns}:dedup:{day}:e   HASH  original id -> shingle count + MinHash signature
+    {ns}:dedup:{day}:b   HASH  band index + 8-byte band digest -> original id
+    {ns}:dedup:{day}:d   HASH  delivery (topic:partition:offset) -> decision
+    {ns}:dedup:cluster:{original}  HASH copies, src:<source> -> count
+
+Only originals are registered, so every duplicate points at an original, never at a
+copy of a copy. The whole decision — redelivery, exact match, band candidates, overlap
+check, registration — runs as one Lua script: Redis executes it atomically, so two
+workers receiving near-identical copies at the same moment cannot both register an
+original, and it costs one round trip. (An optimistic WATCH/MULTI version would need
+two round trips and retries under contention; datasketch's Redis storage issues a
+command per band.)
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import redis.asyncio as redis
 
-from streams.dedup import DedupDecision, Fingerprint
+from streams.dedup import DedupDecision, Fingerprint, overlap, pack_entry, unpack_entry
+
+_SEP = "\x1f"
+SCRIPT = (Path(__file__).with_suffix(".lua")).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """An original and the copies seen of it: corroboration."""
+
+    original: str
+    copies: int
+    sources: dict[str, int] = field(default_factory=dict)
 
 
 class DedupStore(Protocol):
+    """Check an article against what was seen, and register it if it is an original."""
+
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
     ) -> DedupDecision: ...
 
+    async def cluster(self, article_id: str) -> Cluster: ...
+
+
+def _band_fields(fp: Fingerprint) -> list[bytes]:
+    return [bytes([i]) + digest for i, digest in enumerate(fp.bands)]
+
+
+def _decision(article_id: str, raw: str) -> DedupDecision:
+    if not raw:
+        return DedupDecision(article_id, None, 0.0, None)
+    original, similarity, kind = raw.split(_SEP)
+    return DedupDecision(article_id, original, float(similarity), kind)  # type: ignore[arg-type]
+
 
 class RedisDedupStore:
-    """Exact-hash dedup with SET NX."""
+    """Dedup in Redis through one Lua script."""
 
-    def __init__(self, client: redis.Redis, namespace: str, threshold: float, ttl_seconds: int):
-        self.r, self.ns, self.ttl = client, namespace, ttl_seconds
+    def __init__(self, client: redis.Redis, namespace: str, threshold: float,
+                 ttl_seconds: int) -> None:
+        self.client, self.namespace = client, namespace
+        self.threshold, self.ttl_seconds = threshold, ttl_seconds
+        self._script = client.register_script(SCRIPT)
 
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
     ) -> DedupDecision:
-        key = f"{self.ns}:dedup:exact:{fp.exact}"
-        if await self.r.set(key, article_id, nx=True, ex=self.ttl):
-            return DedupDecision(article_id, None, 0.0, None)
-        original = (await self.r.get(key)).decode()
-        return DedupDecision(article_id, original, 1.0, "exact")
+        raw = await self._script(args=[
+            self.namespace, article_id, source or "", fp.exact, pack_entry(article_id, fp),
+            fp.shingles, delivery, self.threshold, self.ttl_seconds, len(fp.signature),
+            *_band_fields(fp),
+        ])
+        return _decision(article_id, raw.decode() if isinstance(raw, bytes) else raw)
+
+    async def cluster(self, article_id: str) -> Cluster:
+        data = await self.client.hgetall(f"{self.namespace}:dedup:cluster:{article_id}")
+        fields = {k.decode(): int(v) for k, v in data.items()}
+        return Cluster(article_id, fields.pop("copies", 0),
+                       {k.removeprefix("src:"): v for k, v in fields.items()})
 
 
 class MemoryDedupStore:
-    """In-memory twin."""
+    """The in-memory twin: the same decisions, for unit tests (no expiry)."""
 
-    def __init__(self, threshold: float = 0.8) -> None:
-        self.exact: dict[str, str] = {}
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self._exact: dict[str, str] = {}
+        self._entries: dict[str, bytes] = {}
+        self._bands: dict[bytes, str] = {}
+        self._deliveries: dict[str, DedupDecision] = {}
+        self._clusters: dict[str, Cluster] = {}
 
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
     ) -> DedupDecision:
-        original = self.exact.setdefault(fp.exact, article_id)
-        if original == article_id:
-            return DedupDecision(article_id, None, 0.0, None)
-        return DedupDecision(article_id, original, 1.0, "exact")
+        if delivery in self._deliveries:
+            return self._deliveries[delivery]
+        decision = self._decide(article_id, fp)
+        if decision.is_duplicate:
+            old = self._clusters.get(decision.duplicate_of) or Cluster(decision.duplicate_of, 0)
+            sources = dict(old.sources)
+            if source:
+                sources[source] = sources.get(source, 0) + 1
+            self._clusters[old.original] = Cluster(old.original, old.copies + 1, sources)
+        else:
+            self._exact[fp.exact] = article_id
+            self._entries[article_id] = pack_entry(article_id, fp)
+            for band in _band_fields(fp):
+                self._bands.setdefault(band, article_id)
+        self._deliveries[delivery] = decision
+        return decision
+
+    def _decide(self, article_id: str, fp: Fingerprint) -> DedupDecision:
+        if fp.exact in self._exact:
+            return DedupDecision(article_id, self._exact[fp.exact], 1.0, "exact")
+        best, best_id = 0.0, None
+        for candidate in dict.fromkeys(self._bands[b] for b in _band_fields(fp)
+                                       if b in self._bands):
+            size, signature, _ = unpack_entry(self._entries[candidate], len(fp.signature))
+            score = overlap(fp.signature, fp.shingles, signature, size)
+            if score > best:
+                best, best_id = score, candidate
+        if best_id is not None and best >= self.threshold:
+            return DedupDecision(article_id, best_id, round(best, 4), "near")
+        return DedupDecision(article_id, None, 0.0, None)
+
+    async def cluster(self, article_id: str) -> Cluster:
+        return self._clusters.get(article_id) or Cluster(article_id, 0)

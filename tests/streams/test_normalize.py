@@ -1,0 +1,36 @@
+from streams.normalize import normalize
+
+
+def test_quotes_dashes_and_whitespace_fold():
+    assert normalize("“Move now,”  she said\u00a0— twice.\n\n\n  Next\tline ") == (
+        '"Move now," she said - twice.\n\nNext line')
+
+
+def test_dateline_and_agency_prefix_are_removed():
+    assert normalize("KYIV, March 3 (Northwire) - Talks resumed.") == "Talks resumed."
+    assert normalize("BERLIN — Talks resumed.") == "Talks resumed."
+    assert normalize("PORT ALDER (Harbourwire) - Talks resumed.") == "Talks resumed."
+    assert normalize("(Eastpost) - Talks resumed.") == "Talks resumed."
+
+
+def test_dateline_is_only_taken_from_the_start():
+    text = "Talks resumed.\n\nOSLO - a later line stays."
+    assert normalize(text) == text
+
+
+def test_boilerplate_lines_go_and_the_story_stays():
+    body = ("By Anna Lee and Tom Bex, Northwire\n\nThe council met on Monday.\n\n"
+            "Share this article\nShare on Facebook | Twitter\n\nRelated: Earlier floods\n\n"
+            "Advertisement\n\nThe vote was close.\n\n(c) Northwire 2026. All rights reserved.\n"
+            "Reporting by Lena Maro; Editing by Piet Dols\n\n12 comments\n\nTags: floods, Selva")
+    assert normalize(body) == "The council met on Monday.\n\nThe vote was close."
+
+
+def test_sentences_that_look_like_boilerplate_are_kept():
+    body = "By the end of the week the river had fallen.\n\nShare prices fell on Monday."
+    assert normalize(body) == body
+
+
+def test_nothing_left_is_empty():
+    assert normalize("Share this article\n\nAdvertisement") == ""
+    assert normalize("   ") == ""
