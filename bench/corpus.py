@@ -58,6 +58,8 @@ class CorpusSpec:
     watchlist_size: int = 20
     seed: int = 7
     id_prefix: str = "bench"
+    stream: int = 0
+    """Another ``stream`` gives other articles with the same watchlist (warm-up input)."""
 
     def __post_init__(self) -> None:
         if self.n < 1:
@@ -186,7 +188,7 @@ def _copy(w: _Writer, original: dict[str, Any], typo: dict[str, str], agency: st
 
 def generate(spec: CorpusSpec) -> Corpus:
     """The corpus a spec and its seed stand for (same spec, same bytes)."""
-    rng = random.Random(spec.seed)
+    rng = random.Random(f"{spec.seed}:{spec.stream}" if spec.stream else spec.seed)
     watchlist, people = _watchlist(random.Random(spec.seed * 7919 + 1), spec.watchlist_size)
     w = _Writer(rng, people)
     copy_slots = set(rng.sample(range(1, spec.n), spec.n_copies)) if spec.n_copies else set()
