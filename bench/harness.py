@@ -59,6 +59,9 @@ class RunResult:
     rate_target: float | None = None
     rebalanced: bool = False
     redis: dict[str, Any] = field(default_factory=dict)
+    profiled_s: float = 0.0
+    registered: int = 0
+    """Articles that went through the run's Redis namespace (warm-up included)."""
 
     @property
     def rate(self) -> float:
@@ -95,6 +98,7 @@ class Run:
         self.logs = [log_dir / f"{name}-{self.tag}-worker{i}.log" for i in range(workers)]
         self.procs: list[subprocess.Popen] = []
         self.redis = redis.Redis.from_url(redis_url)
+        self.published = 0
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -168,6 +172,7 @@ class Run:
         budget = timeout or 120 + 2.0 * len(articles)
         result = asyncio.run(self._measure(self.name, articles, rate, budget, grace))
         result.rebalanced = self.rejoins() != before
+        result.registered = self.published
         return result
 
     async def _measure(self, name: str, articles: list[dict[str, Any]], rate: float | None,
@@ -221,6 +226,7 @@ class Run:
                     if delay > 0:
                         await asyncio.sleep(delay)
                 sent[article["id"]] = time.perf_counter()
+                self.published += 1
                 futures.append(await producer.send(
                     s.topic_articles, key=article["id"].encode(),
                     value=orjson.dumps(article)))

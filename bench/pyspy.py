@@ -40,9 +40,16 @@ class Breakdown:
     total: int
     layers: list[tuple[str, int]]
     leaves: list[tuple[str, int]]
+    wall_s: float = 0.0
+    rate_hz: int = 100
 
     def share(self, count: int) -> float:
         return 100.0 * count / self.total if self.total else 0.0
+
+    def busy(self, layer: str) -> float:
+        """Percent of the wall time that ``layer`` had a thread on CPU (one thread)."""
+        possible = self.wall_s * self.rate_hz
+        return 100.0 * dict(self.layers).get(layer, 0) / possible if possible else 0.0
 
 
 def _layer(frames: list[str]) -> str:
@@ -64,7 +71,7 @@ def _short(frame: str) -> str:
     return f"{match['func']} ({path.lstrip('/')})"
 
 
-def breakdown(raw: Path, top: int = 12) -> Breakdown:
+def breakdown(raw: Path, wall_s: float, top: int = 12) -> Breakdown:
     """Aggregate a py-spy raw recording by layer and by leaf function."""
     layers: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
@@ -75,4 +82,4 @@ def breakdown(raw: Path, top: int = 12) -> Breakdown:
         frames = [f for f in stack.split(";") if f]
         layers[_layer(frames)] += int(count)
         leaves[_short(frames[-1])] += int(count)
-    return Breakdown(sum(layers.values()), layers.most_common(), leaves.most_common(top))
+    return Breakdown(sum(layers.values()), layers.most_common(), leaves.most_common(top), wall_s)
