@@ -231,11 +231,15 @@ class Run:
                     s.topic_articles, key=article["id"].encode(),
                     value=orjson.dumps(article)))
             await asyncio.gather(*futures)
-            try:
-                await asyncio.wait_for(finished.wait(), timeout=timeout)
-            except TimeoutError:
-                raise TimeoutError(f"{name}: {len(done)}/{len(ids)} processed after "
-                                   f"{timeout:.0f}s; worker logs: {self.logs}") from None
+            deadline = time.perf_counter() + timeout
+            while not finished.is_set():
+                if any(proc.poll() is not None for proc in self.procs):
+                    raise RuntimeError(f"{name}: a worker exited; see {self.logs}")
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"{name}: {len(done)}/{len(ids)} processed after "
+                                       f"{timeout:.0f}s; worker logs: {self.logs}")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(finished.wait(), timeout=0.5)
             await asyncio.sleep(grace)  # late alerts of the last articles
         finally:
             reader.cancel()
@@ -257,6 +261,7 @@ class Run:
 
 # Tuning knobs a user may set for a whole benchmark run; everything else is per run.
 PASSTHROUGH = {"WIREWATCH_BATCH_SIZE", "WIREWATCH_BATCH_WITHIN", "WIREWATCH_MODEL",
+               "WIREWATCH_FETCH_MAX_WAIT",
                "WIREWATCH_DEDUP_THRESHOLD", "WIREWATCH_DEDUP_NUM_PERM", "WIREWATCH_DEDUP_BANDS",
                "WIREWATCH_DEDUP_SHINGLE"}
 
