@@ -60,6 +60,8 @@ class RunResult:
     rebalanced: bool = False
     redis: dict[str, Any] = field(default_factory=dict)
     profiled_s: float = 0.0
+    rates: list[float] = field(default_factory=list)
+    """Rates of every repeat of this scenario, lowest first (this run is their median)."""
     registered: int = 0
     """Articles that went through the run's Redis namespace (warm-up included)."""
 

@@ -103,7 +103,10 @@ def _rows(report: Report) -> list[tuple[str, str, str, str]]:
         if "copies" in r.name and ref:
             goal = f">= 1.6x: {'met' if r.rate / ref >= 1.6 else 'NOT met'}"
             note += f"; {r.duplicates}/{report.n_copies} copies dropped as duplicates"
-        rows.append((r.name + note, f"{r.rate:.1f} articles/s", ratio, goal))
+        figure = f"{r.rate:.1f} articles/s"
+        if len(r.rates) > 1:
+            figure += f" (median of {len(r.rates)}: {r.rates[0]:.1f}–{r.rates[-1]:.1f})"
+        rows.append((r.name + note, figure, ratio, goal))
     lat = report.run("latency")
     if lat:
         p99 = percentile(lat.alert_latency_s, 99)
@@ -150,7 +153,8 @@ def write_markdown(report: Report, path: Path) -> None:
         f"{a['watched']:.0%} of originals mention entities of a {a['watchlist_size']}-name "
         f"watchlist. Broker: embedded Tansu; Redis: {a['redis_url'].split('@')[-1]}; "
         f"{a['partitions']} partitions per topic. In-process spaCy rates are the best of "
-        f"{a['spacy_repeat']} passes; end-to-end runs are single runs after a warm-up.", "",
+        f"{a['spacy_repeat']} passes; each end-to-end throughput figure is the median of "
+        f"{a['repeat']} fresh run(s), each after a warm-up.", "",
         "| measurement | figure | ratio | goal |", "|---|---|---|---|",
         *(f"| {' | '.join(row)} |" for row in _rows(report)), "",
         "Machine: " + "; ".join(f"{k}: {v}" for k, v in report.machine.items()) + ".", "",
