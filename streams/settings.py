@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # Kafka client.
     session_timeout: float = Field(10.0, gt=0, description="consumer session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0)
+    fetch_max_wait: float = Field(
+        0.1, gt=0,
+        description="seconds a worker's fetch may wait at the broker for new messages; "
+                    "Tansu waits this long on every fetch, so it bounds latency per hop",
+    )
 
     # Kafka security: passed to Faust and to every aiokafka client wirewatch creates.
     kafka_security_protocol: str = Field(

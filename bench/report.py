@@ -1,0 +1,179 @@
+"""The benchmark's figures as a terminal table and as a markdown section.
+
+Every throughput figure is also given as a ratio to bare spaCy NER on the same corpus
+and model, because the ratio is what carries over to another machine; the absolute
+rates are for sizing a deployment on hardware like the one described.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.harness import RunResult, percentile
+from bench.pyspy import Breakdown
+
+
+@dataclass(frozen=True)
+class SpacyResult:
+    """``nlp.pipe`` over the corpus in one process."""
+
+    label: str
+    pipes: list[str]
+    articles: int
+    elapsed_s: float
+    entities: int
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.elapsed_s
+
+
+@dataclass
+class Report:
+    command: str
+    machine: dict[str, str]
+    args: dict[str, Any]
+    n_copies: int
+    spacy: list[SpacyResult] = field(default_factory=list)
+    runs: list[RunResult] = field(default_factory=list)
+    components: list[tuple[str, float]] = field(default_factory=list)
+    profile: Breakdown | None = None
+
+    def run(self, prefix: str) -> RunResult | None:
+        return next((r for r in self.runs if r.name.startswith(prefix)), None)
+
+
+def machine() -> dict[str, str]:
+    """Cores, CPU model, load, Python and spaCy versions: what the figures depend on."""
+    import spacy
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {"cores": str(os.cpu_count()), "cpu": cpu, "load average at start": load,
+            "python": platform.python_version(), "spacy": spacy.__version__,
+            "platform": platform.platform(), "date": datetime.now(UTC).strftime("%Y-%m-%d")}
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.0f} ms"
+
+
+def _rows(report: Report) -> list[tuple[str, str, str, str]]:
+    """(measurement, figure, ratio, goal) for every figure of the report."""
+    ref = report.spacy[0].rate if report.spacy else None
+    rows = []
+    for s in report.spacy:
+        rows.append((f"{s.label} ({' + '.join(s.pipes)})", f"{s.rate:.1f} articles/s",
+                     f"{s.rate / ref:.2f}x" if ref else "", "reference" if s is report.spacy[0]
+                     else ""))
+    one = report.run("unique, 1 worker")
+    own = next((s.rate for s in report.spacy if s.label.endswith("wirewatch's pipeline")), None)
+    goals = {"unique, 1 worker": (0.9, "ref"), "unique, 2 workers": (1.7, "one")}
+    for r in report.runs:
+        if r.rate_target:
+            continue
+        note = " (rebalanced during run)" if r.rebalanced else ""
+        ratio = f"{r.rate / ref:.2f}x spaCy" if ref else ""
+        goal = ""
+        if r.name in goals:
+            target, base = goals[r.name]
+            if base == "one" and one:
+                ratio += f", {r.rate / one.rate:.2f}x 1 worker"
+                value = r.rate / one.rate
+                goal = f">= {target}x 1 worker: {'met' if value >= target else 'NOT met'}"
+            elif ref:
+                goal = f">= {target}x: {'met' if r.rate / ref >= target else 'NOT met'}"
+        if r.name == "unique, 1 worker" and own:
+            ratio += f", {r.rate / own:.2f}x its pipeline in-process"
+        if "copies" in r.name and ref:
+            goal = f">= 1.6x: {'met' if r.rate / ref >= 1.6 else 'NOT met'}"
+            note += f"; {r.duplicates}/{report.n_copies} copies dropped as duplicates"
+        figure = f"{r.rate:.1f} articles/s"
+        if len(r.rates) > 1:
+            figure += f" (median of {len(r.rates)}: {r.rates[0]:.1f}–{r.rates[-1]:.1f})"
+        rows.append((r.name + note, figure, ratio, goal))
+    lat = report.run("latency")
+    if lat:
+        p99 = percentile(lat.alert_latency_s, 99)
+        rows.append((f"produce -> enriched at {lat.rate_target:.1f}/s (achieved {lat.rate:.1f}/s)",
+                     f"p50 {_ms(percentile(lat.enriched_latency_s, 50))}, "
+                     f"p99 {_ms(percentile(lat.enriched_latency_s, 99))}", "", ""))
+        rows.append((f"produce -> alert ({lat.alerts} alerts)",
+                     f"p50 {_ms(percentile(lat.alert_latency_s, 50))}, p99 {_ms(p99)}", "",
+                     "p99 < 1 s: " + ("no alerts" if p99 is None else
+                                      "met" if p99 < 1 else "NOT met")))
+    if one and one.redis:
+        dedup = one.redis.get("dedup", {"keys": 0, "bytes": 0})
+        per_article = dedup["bytes"] / one.registered
+        rows.append((f"Redis dedup state ({dedup['keys']} keys, unique run)",
+                     f"{per_article:.0f} B/article", "",
+                     f"< 2 KB: {'met' if per_article < 2048 else 'NOT met'}"))
+        prof = one.redis.get("profile")
+        if prof:
+            rows.append((f"Redis entity profiles ({prof['keys']} profiles)",
+                         f"{prof['bytes'] / prof['keys']:.0f} B/profile", "", ""))
+        for kind, entry in sorted(one.redis.items()):
+            if kind not in ("dedup", "profile"):
+                rows.append((f"Redis '{kind}' keys ({entry['keys']})",
+                             f"{entry['bytes'] / one.registered:.0f} B/article", "", ""))
+    return rows
+
+
+def print_table(report: Report) -> None:
+    table = Table(title=f"wirewatch benchmark, N={report.args['n']}")
+    for column in ("measurement", "figure", "ratio", "goal"):
+        table.add_column(column)
+    for row in _rows(report):
+        table.add_row(*row)
+    Console(stderr=True, width=160).print(table)
+
+
+def write_markdown(report: Report, path: Path) -> None:
+    a = report.args
+    lines = [
+        "## Performance", "",
+        f"Reproduce: `{report.command}`", "",
+        f"Corpus (`bench/corpus.py`, seed {a['seed']}): {a['n']} articles of 400–800 words; "
+        f"the copies corpus has {report.n_copies} syndicated copies ({a['copies']:.0%}); "
+        f"{a['watched']:.0%} of originals mention entities of a {a['watchlist_size']}-name "
+        f"watchlist. Broker: embedded Tansu; Redis: {a['redis_url'].split('@')[-1]}; "
+        f"{a['partitions']} partitions per topic. In-process spaCy rates are the best of "
+        f"{a['spacy_repeat']} passes; each end-to-end throughput figure is the median of "
+        f"{a['repeat']} fresh run(s), each after a warm-up.", "",
+        "| measurement | figure | ratio | goal |", "|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in _rows(report)), "",
+        "Machine: " + "; ".join(f"{k}: {v}" for k, v in report.machine.items()) + ".", "",
+    ]
+    if report.components:
+        total = sum(seconds for _, seconds in report.components)
+        lines += ["Cost of each component of wirewatch's spaCy pipeline (in-process, "
+                  f"{a['n']} articles, batch {a['batch_size']}):", ""]
+        lines += [f"- `{name}`: {seconds / a['n'] * 1000:.1f} ms/article "
+                  f"({100 * seconds / total:.0f}%)" for name, seconds in report.components]
+        lines.append("")
+    if report.profile:
+        p = report.profile
+        lines += ["### Where the time goes", "",
+                  f"One worker on the unique corpus, py-spy at 100 Hz over {p.wall_s:.1f} s "
+                  f"({p.total} samples of threads on CPU; the spaCy thread was busy "
+                  f"{p.busy('spaCy / thinc (NLP)'):.0f}% of the run):", ""]
+        lines += [f"- {name}: {p.share(count):.1f}%" for name, count in p.layers]
+        lines += ["", "Hottest functions (self time):", ""]
+        lines += [f"- `{name}`: {p.share(count):.1f}%" for name, count in p.leaves]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")

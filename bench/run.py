@@ -1,0 +1,203 @@
+"""The wirewatch benchmark: one command, every figure side by side, on one corpus and model.
+
+    python bench/run.py --n 400 --markdown BENCHMARKS-perf.md
+
+Measures, in this order:
+
+1. bare spaCy: ``nlp.pipe`` with only the components NER needs (the reference), and
+   the pipeline wirewatch builds (every component it runs, with the watchlist ruler);
+2. one ``wirewatch worker`` end to end through a real broker (embedded Tansu) and
+   Redis, on unique articles, then on a corpus with a share of syndicated copies;
+3. two workers in one consumer group on the unique corpus;
+4. produce -> enriched and produce -> alert latency at half the one-worker rate;
+5. Redis bytes of the run's keys, per article (dedup) and per entity profile;
+6. with ``--profile``, a py-spy recording of one worker on the unique corpus.
+
+Every run has its own topics, consumer group and Redis namespace (deleted afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root, on the path
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import Corpus, CorpusSpec, generate, write  # noqa: E402
+from bench.harness import Run, RunResult  # noqa: E402
+from bench.pyspy import breakdown  # noqa: E402
+from bench.report import Report, SpacyResult, machine, print_table, write_markdown  # noqa: E402
+
+
+def _timed(nlp, texts: list[str], batch_size: int, repeat: int) -> tuple[float, int]:
+    """Best of ``repeat`` passes: on a shared machine the best pass is the least disturbed."""
+    for _ in nlp.pipe(texts[:8], batch_size=batch_size):  # warm caches
+        pass
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
+        best = min(best, time.perf_counter() - start)
+    return best, entities
+
+
+def bare_spacy(corpus: Corpus, model: str, watchlist: Path, batch_size: int, repeat: int
+               ) -> tuple[list[SpacyResult], list[tuple[str, float]]]:
+    """Articles/s of ``nlp.pipe`` in this process, and seconds per component.
+
+    Three pipelines: NER with only what it listens to (the reference); NER plus the
+    statistical sentence recogniser (sentence boundaries without tagger and parser, for
+    comparison); and the pipeline wirewatch builds, timed whole and component by component.
+    """
+    from streams.nlp import build_pipeline, load_model
+    from streams.watchlist import load_watchlist
+
+    texts = [a["body"] for a in corpus.articles]
+    results = []
+    for label, extra in (("bare spaCy NER", set()), ("spaCy NER + senter", {"senter"})):
+        nlp = load_model(model)
+        for name in extra:
+            nlp.enable_pipe(name)
+        needed = {"ner", *extra} | {name for name, pipe in nlp.pipeline
+                                    if "ner" in getattr(pipe, "listening_components", ())}
+        nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in needed])
+        elapsed, entities = _timed(nlp, texts, batch_size, repeat)
+        results.append(SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, entities))
+    full = build_pipeline(model, load_watchlist(watchlist))
+    elapsed, entities = _timed(full, texts, batch_size, repeat)
+    results.append(SpacyResult("spaCy, wirewatch's pipeline", list(full.pipe_names), len(texts),
+                               elapsed, entities))
+    docs, components = [full.make_doc(t) for t in texts], []
+    for name, proc in full.pipeline:
+        start = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
+            else [proc(d) for d in docs]
+        components.append((name, time.perf_counter() - start))
+    return results, components
+
+
+def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: float | None = None,
+               grace: float = 0.0, profile: Path | None = None) -> RunResult:
+    """One fresh pipeline with ``workers`` processes; warm it up, then time the corpus."""
+    run = Run(name, stack["broker"], stack["redis_url"], stack["watchlist"], workers,
+              stack["partitions"], stack["log_dir"])
+    print(f"-- {name}: {workers} worker(s), {len(corpus.articles)} articles"
+          + (f", paced at {rate:.1f}/s" if rate else ""), file=sys.stderr)
+    try:
+        run.start()
+        run.warm_up(stack["warmup"].articles)
+        spy = None
+        if profile is not None:
+            spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record",
+                                    "--nonblocking", "--format", "raw", "--rate", "100",
+                                    "-o", str(profile), "--pid", str(run.procs[0].pid)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)  # attached before the first article
+            spied_from = time.perf_counter()
+        result = run.measure(corpus.articles, rate=rate, grace=grace)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            result.profiled_s = time.perf_counter() - spied_from + 1.0
+            spy.wait(timeout=60)
+        result.redis = run.redis_usage()
+    finally:
+        run.stop()
+    print(f"   {result.processed} processed in {result.elapsed_s:.2f}s = {result.rate:.1f}/s",
+          file=sys.stderr)
+    return result
+
+
+def median_of(repeat: int, name: str, stack: dict, corpus: Corpus, workers: int) -> RunResult:
+    """Run a throughput scenario ``repeat`` times, each on a fresh pipeline; keep the median."""
+    results = sorted((end_to_end(name, stack, corpus, workers) for _ in range(repeat)),
+                     key=lambda r: r.rate)
+    middle = results[len(results) // 2]
+    middle.rates = [r.rate for r in results]
+    return middle
+
+
+def main(argv: list[str] | None = None) -> Report:
+    parser = argparse.ArgumentParser(description="wirewatch benchmark suite")
+    parser.add_argument("--n", type=int, default=400, help="articles per corpus")
+    parser.add_argument("--copies", type=float, default=0.5, help="copy share of the 2nd corpus")
+    parser.add_argument("--watched", type=float, default=0.2,
+                        help="share of originals mentioning watched entities")
+    parser.add_argument("--watchlist-size", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--model", default="auto", help="spaCy pipeline (as WIREWATCH_MODEL)")
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="nlp.pipe batch of the bare reference (set WIREWATCH_BATCH_SIZE "
+                             "for the workers)")
+    parser.add_argument("--spacy-repeat", type=int, default=3,
+                        help="passes of each in-process spaCy timing; the best one counts")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="fresh end-to-end runs per throughput figure; the median counts")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--markdown", type=Path, help="write the markdown section here")
+    parser.add_argument("--profile", type=Path,
+                        help="also record one worker on the unique corpus with py-spy "
+                             "(raw collapsed stacks written here)")
+    parser.add_argument("--skip-two-workers", action="store_true")
+    args = parser.parse_args(argv)
+
+    from streams.embedded import redis_answers, start_tansu
+
+    host_port = args.redis_url.split("://", 1)[1].split("/", 1)[0]
+    host, _, port = host_port.rpartition("@")[2].partition(":")
+    if not redis_answers(host, int(port or 6379)):
+        sys.exit(f"no Redis answers at {host_port}")
+
+    spec = dict(watched=args.watched, watchlist_size=args.watchlist_size, seed=args.seed)
+    unique = generate(CorpusSpec(n=args.n, copies=0.0, **spec))
+    copies = generate(CorpusSpec(n=args.n, copies=args.copies, **spec))
+    warmup = generate(CorpusSpec(n=64, id_prefix="warmup", stream=1,
+                                 **{**spec, "watched": 0.0}))
+    work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
+    _, watchlist = write(unique, work / "corpus")
+    report = Report(command=shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+                    machine=machine(), args=vars(args), n_copies=copies.spec.n_copies)
+
+    print(f"-- bare spaCy over {args.n} articles", file=sys.stderr)
+    report.spacy, report.components = bare_spacy(unique, args.model, watchlist,
+                                                 args.batch_size, args.spacy_repeat)
+    for r in report.spacy:
+        print(f"   {r.label}: {r.rate:.1f}/s ({', '.join(r.pipes)})", file=sys.stderr)
+
+    broker_proc, broker = start_tansu()
+    stack = {"broker": broker, "redis_url": args.redis_url, "watchlist": watchlist,
+             "partitions": args.partitions, "log_dir": work, "warmup": warmup}
+    try:
+        one = median_of(args.repeat, "unique, 1 worker", stack, unique, 1)
+        report.runs.append(one)
+        report.runs.append(median_of(args.repeat, f"{args.copies:.0%} copies, 1 worker", stack,
+                                     copies, 1))
+        if not args.skip_two_workers:
+            report.runs.append(median_of(args.repeat, "unique, 2 workers", stack, unique, 2))
+        report.runs.append(end_to_end("latency at half max rate", stack, unique, 1,
+                                      rate=one.rate / 2, grace=3.0))
+        if args.profile:
+            spied = end_to_end("profile (py-spy attached)", stack, unique, 1,
+                               profile=args.profile)
+            report.profile = breakdown(args.profile, spied.profiled_s)
+    finally:
+        broker_proc.terminate()
+        broker_proc.wait(timeout=10)
+    print_table(report)
+    if args.markdown:
+        write_markdown(report, args.markdown)
+        print(f"markdown written to {args.markdown}", file=sys.stderr)
+    print(f"worker logs in {work}", file=sys.stderr)
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Pure helpers of the benchmark harness."""
+
+from __future__ import annotations
+
+from aiokafka.partitioner import DefaultPartitioner
+
+from bench.harness import partition_of, percentile
+
+
+def test_partition_of_agrees_with_the_kafka_default_partitioner():
+    partitions = list(range(4))
+    for key in (b"warmup-7-000001", b"bench-7-000042", b"x"):
+        assert partition_of(key, 4) == DefaultPartitioner()(key, partitions, partitions)
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([0.3], 99) == 0.3
+    assert percentile([], 50) is None

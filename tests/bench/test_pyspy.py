@@ -1,0 +1,28 @@
+"""py-spy recordings are charged to the deepest known layer of each stack."""
+
+from __future__ import annotations
+
+from bench.pyspy import breakdown
+
+RAW = "\n".join([
+    "_worker (concurrent/futures/thread.py:83);analyse_batch (streams/analyse.py:34);"
+    "Language.pipe (spacy/language.py:1618);forward (thinc/layers/maxout.py:52) 30",
+    "_run_once (asyncio/base_events.py:1922);ingest (agents/ingest.py:31);"
+    "execute_command (redis/asyncio/client.py:600) 5",
+    "_worker (concurrent/futures/thread.py:83);analyse_batch (streams/analyse.py:36);"
+    "resolve (streams/resolve.py:30) 10",
+    "main (tool.py:3) 5",
+    "",
+])
+
+
+def test_layers_and_leaves(tmp_path):
+    raw = tmp_path / "profile.txt"
+    raw.write_text(RAW)
+    result = breakdown(raw, wall_s=1.0)
+    assert result.total == 50
+    assert dict(result.layers) == {"spaCy / thinc (NLP)": 30, "resolution / claims": 10,
+                                   "Redis client": 5, "other": 5}
+    assert result.leaves[0] == ("forward (thinc/layers/maxout.py)", 30)
+    assert result.share(30) == 60.0
+    assert result.busy("spaCy / thinc (NLP)") == 30.0
