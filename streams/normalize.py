@@ -20,6 +20,8 @@ import yaml
 PATTERNS = Path(__file__).resolve().parent / "data" / "boilerplate.yaml"
 _PARAGRAPHS = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _LINES = re.compile(r"\n")
+# No boilerplate line is this long; longer lines are story text and skip the patterns.
+_LONGEST_BOILERPLATE = 240
 _PUNCT = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
@@ -53,7 +55,7 @@ def _clean_paragraph(text: str, patterns: Boilerplate) -> str:
     kept = []
     for line in _LINES.split(text):
         line = " ".join(line.split())
-        if line and not patterns.lines.fullmatch(line):
+        if line and (len(line) > _LONGEST_BOILERPLATE or not patterns.lines.fullmatch(line)):
             kept.append(line)
     paragraph = " ".join(kept)
     for pattern in patterns.trailing:

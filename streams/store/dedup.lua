@@ -30,9 +30,15 @@ if not decision and shingles > 0 then
   local sig = string.sub(entry, 5, 4 + sigbytes)
   local positions = sigbytes / 4
   local best, best_id, tried = 0, nil, {}
-  for i = 11, #ARGV do
-    local candidate = find('b', ARGV[i])
-    if candidate and not tried[candidate] then
+  local candidates = {}
+  for day = today, oldest, -1 do
+    local found = redis.call('HMGET', key(day, 'b'), unpack(ARGV, 11))
+    for _, id in ipairs(found) do
+      if id then candidates[#candidates + 1] = id end
+    end
+  end
+  for _, candidate in ipairs(candidates) do
+    if not tried[candidate] then
       tried[candidate] = true
       local other = find('e', candidate)
       if other then

@@ -1,0 +1,129 @@
+"""Dedup alone: throughput, the cost of a copy against the cost of a new article, and
+Redis bytes per registered article — measured side by side in one run.
+
+A new article pays normalise + fingerprint + one Redis script + spaCy NER; a copy pays
+only the first three and leaves. The ratio of the two is what "copies cost almost
+nothing" means in numbers.
+
+    python bench/dedup_bench.py --n 2000 --markdown BENCHMARKS-dedup.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import redis.asyncio as redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import CorpusSpec, generate  # noqa: E402
+from bench.report import machine  # noqa: E402
+from streams.dedup import Fingerprinter  # noqa: E402
+from streams.nlp import load_model  # noqa: E402
+from streams.normalize import normalize  # noqa: E402
+from streams.settings import Settings  # noqa: E402
+from streams.store.dedup import RedisDedupStore  # noqa: E402
+
+
+async def dedup_pass(store: RedisDedupStore, fingerprinter: Fingerprinter,
+                     articles: list[dict]) -> tuple[list[float], list[float], float]:
+    """Per-article seconds for originals and copies, and the wall time of the pass."""
+    originals, copies = [], []
+    started = time.perf_counter()
+    for i, article in enumerate(articles):
+        t0 = time.perf_counter()
+        fp = fingerprinter.fingerprint(normalize(article["body"]))
+        decision = await store.check_and_register(article["id"], article.get("source"), fp,
+                                                  f"bench:0:{i}")
+        (copies if decision.is_duplicate else originals).append(time.perf_counter() - t0)
+    return originals, copies, time.perf_counter() - started
+
+
+async def redis_bytes(client: redis.Redis, namespace: str) -> int:
+    total = 0
+    async for key in client.scan_iter(match=f"{namespace}:*", count=1000):
+        total += await client.memory_usage(key, samples=0) or 0
+    return total
+
+
+async def measure(args: argparse.Namespace) -> dict[str, float]:
+    settings = Settings()
+    corpus = generate(CorpusSpec(n=args.n, copies=args.copies, seed=args.seed))
+    client = redis.Redis.from_url(args.redis)
+    namespace = f"wwbench:{uuid.uuid4().hex[:8]}"
+    store = RedisDedupStore(client, namespace, settings.dedup_threshold,
+                            int(settings.retention_days * 86400))
+    fingerprinter = Fingerprinter(settings.dedup_num_perm, settings.dedup_bands,
+                                  settings.dedup_shingle)
+    try:
+        originals, copies, wall = await dedup_pass(store, fingerprinter, corpus.articles)
+        used = await redis_bytes(client, namespace)
+    finally:
+        keys = [k async for k in client.scan_iter(match=f"{namespace}:*", count=1000)]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+    nlp = load_model(settings.model)
+    texts = [normalize(a["body"]) for a in corpus.articles if a["id"] not in corpus.copy_of]
+    with nlp.select_pipes(enable=["tok2vec", "ner"]):
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+            pass
+        ner = (time.perf_counter() - t0) / len(texts)
+
+    copy_cost = statistics.mean(copies) if copies else float("nan")
+    new_cost = statistics.mean(originals) + ner
+    return {
+        "articles": len(corpus.articles), "copies": len(copies),
+        "throughput": len(corpus.articles) / wall,
+        "copy_ms": copy_cost * 1000, "original_dedup_ms": statistics.mean(originals) * 1000,
+        "ner_ms": ner * 1000, "new_ms": new_cost * 1000, "ratio": new_cost / copy_cost,
+        "bytes_per_article": used / len(originals),
+    }
+
+
+def markdown(figures: dict[str, float], command: str) -> str:
+    m = machine()
+    return "\n".join([
+        "## Deduplication", "",
+        f"Command: `{command}`  ",
+        f"Machine: {m['cpu']}, {m['cores']} cores; Redis on loopback; one process, one core.",
+        f"Corpus: {figures['articles']:.0f} generated wire articles (400-800 words), "
+        f"{figures['copies']:.0f} of them syndicated copies.", "",
+        "| measure | value | goal |", "|---|---|---|",
+        f"| dedup throughput (normalise + MinHash + Redis script) | "
+        f"{figures['throughput']:,.0f} articles/s | >= 2,000 |",
+        f"| cost of a copy (dropped before NLP) | {figures['copy_ms']:.2f} ms | |",
+        f"| cost of a new article (dedup {figures['original_dedup_ms']:.2f} ms + spaCy NER "
+        f"{figures['ner_ms']:.1f} ms) | {figures['new_ms']:.1f} ms | |",
+        f"| new article / copy | {figures['ratio']:.0f}x | >= 100x |",
+        f"| Redis per registered article | {figures['bytes_per_article']:,.0f} bytes | < 2 KB |",
+        "",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--copies", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    figures = asyncio.run(measure(args))
+    for name, value in figures.items():
+        print(f"{name:>20}: {value:,.3f}")
+    if args.markdown:
+        command = "python bench/dedup_bench.py " + " ".join(sys.argv[1:])
+        args.markdown.write_text(markdown(figures, command), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
