@@ -114,6 +114,7 @@ class Resolver:
         """Canonical entities of one article, in order of first mention."""
         clusters: dict[str, _Cluster] = {}  # watched id -> cluster
         people: list[_Cluster] = []
+        fixed: list[_Cluster] = []  # watched non-person entities: matched by the ruler only
         later: list[tuple[Mention, tuple[str, ...]]] = []
         for m in mentions:
             tokens = name_tokens(m.name)
@@ -125,7 +126,8 @@ class Resolver:
                 if cluster is None:
                     cluster = clusters[watched.id] = _Cluster(watched)
                     cluster.forms |= dict(self._watch_forms)[watched]
-                    people.append(cluster)
+                    person = kind_label(watched.kind) == "PERSON"
+                    (people if person else fixed).append(cluster)
                 cluster.add(m, tokens)
             elif m.label == "PERSON":
                 later.append((m, tokens))
@@ -140,7 +142,7 @@ class Resolver:
             if m.label in FULL_LABELS and self._place(m, tokens, people, allow_new=False):
                 continue
             others.setdefault(tokens, _Cluster(person=False)).add(m, tokens)
-        return self._entities([*people, *others.values()])
+        return self._entities([*people, *fixed, *others.values()])
 
     def _place(self, m: Mention, tokens: tuple[str, ...], people: list[_Cluster],
                allow_new: bool) -> bool:
