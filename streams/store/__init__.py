@@ -1,0 +1,1 @@
+"""State behind small async interfaces: a Redis implementation and an in-memory twin each."""
