@@ -70,10 +70,10 @@ def test_resolution_quality_on_labelled_pairs() -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "low", "high"), [
-    ("Mousa Abu Marzouk", "Moussa Abu-Marzook", 0.95, 1.0),
+    ("Mousa Abu Qassem", "Moussa Abu-Kassem", 0.95, 1.0),
     ("mohamed karimi", "Muhammad Karimi", 0.95, 1.0),
     ("Orlov", "Daniel Orlov", 0.75, 0.85),
-    ("Abbas", "Abbas Kamel", 0.55, 0.65),
+    ("Nasri", "Nasri Kamal", 0.55, 0.65),
     ("Alexander Petrov", "Alexander Volkov", 0.0, 0.5),
     ("Marzouk", "Marzuki", 0.0, 0.89),
 ])
@@ -88,9 +88,9 @@ def test_tokens_fold_particles_and_variants() -> None:
 
 
 def test_spelling_variants_cover_table_and_hyphens() -> None:
-    variants = spelling_variants("Mousa Abu-Marzouk", limit=50)
-    assert "moussa abu-marzook" in variants
-    assert "musa abu marzuk" in variants
+    variants = spelling_variants("Mousa Abu-Qassem", limit=50)
+    assert "moussa abu-kassem" in variants
+    assert "musa abu qasem" in variants
 
 
 def test_watched_orlov_across_three_articles() -> None:
@@ -106,11 +106,11 @@ def test_watched_orlov_across_three_articles() -> None:
 
 
 def test_ambiguous_partial_records_candidates() -> None:
-    entities = Resolver(watchlist("Mahmoud Abbas")).resolve(
-        mentions("Abbas Kamel", "Mahmoud Abbas", "Abbas"))
-    abbas = next(e for e in entities if e.surface_forms == ("Abbas",))
-    assert abbas.id == "abbas" and not abbas.watched
-    assert set(abbas.candidates) == {"abbas-kamel", "mahmoud-abbas"}
+    entities = Resolver(watchlist("Tarek Nasri")).resolve(
+        mentions("Nasri Kamal", "Tarek Nasri", "Nasri"))
+    nasri = next(e for e in entities if e.surface_forms == ("Nasri",))
+    assert nasri.id == "nasri" and not nasri.watched
+    assert set(nasri.candidates) == {"nasri-kamal", "tarek-nasri"}
 
 
 def test_entity_fields() -> None:
