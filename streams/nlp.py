@@ -7,12 +7,12 @@ tok2vec, so the shared ``tok2vec`` and everything listening to it (``tagger``,
 (off by default in the packaged model) is enabled for sentence boundaries. The parser
 stays *loaded*, only disabled: claim extraction needs a dependency parse for the few
 sentences that mention a watched entity and gets it through :func:`parse`, which
-switches on ``tok2vec`` + ``parser`` for that call. BENCHMARKS.md has the speed
+runs ``tok2vec`` + ``parser`` on just those texts. BENCHMARKS.md has the speed
 difference.
 
 Watched names are found by a rule component (``wirewatch_watchlist``) placed before
-``ner``: a case-insensitive phrase matcher over the watchlist names, aliases, their
-accent-folded forms and their spelling variants from ``data/name_variants.yaml``. The
+``ner``: a case- and accent-insensitive phrase matcher over the watchlist names, their
+aliases and their spelling variants from ``data/name_variants.yaml``. The
 statistical model respects entities already set, so watched names are found even
 where it would miss or mislabel them, and every match carries the watchlist id in
 ``ent.ent_id_``.
@@ -20,7 +20,7 @@ where it would miss or mislabel them, and every match carries the watchlist id i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,7 +44,7 @@ EXTRACT_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatize
 PARSE_PIPES = ("tok2vec", "parser")
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _LEADING = {"the"}
-_MAX_VARIANTS = 16
+_MAX_VARIANTS = 64  # spellings per watched name; the phrase matcher scales well
 
 
 def load_model(name: str = "auto") -> Language:
@@ -74,39 +74,77 @@ def kind_label(kind: str | None) -> str:
 
 
 class WatchlistRuler:
-    """Sets watched names as entities, with the watchlist id as ``ent_id_``."""
+    """Sets watched names as entities, with the watchlist id as ``ent_id_``.
+
+    It also marks a watched person's surname written alone ("Orlov said") as a PERSON
+    mention *without* an id: the small model often misses a bare surname, and whether
+    it is the watched person is the resolver's decision (another Orlov may be in the
+    article). A surname next to another capitalised word is left alone: it is part of
+    a longer name ("Pavel Orlov", "Orlov Holdings").
+    """
 
     def __init__(self, nlp: Language, name: str = RULER) -> None:
         self.nlp, self.name = nlp, name
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.surnames = PhraseMatcher(nlp.vocab, attr="NORM")
         self.labels: dict[str, str] = {}
 
     def set_watchlist(self, watchlist: Watchlist) -> None:
         """Replace all patterns; safe between batches of a running worker."""
-        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        surnames = PhraseMatcher(self.nlp.vocab, attr="NORM")
         labels = {}
         for entity in watchlist:
             forms: dict[str, None] = {}
             for name in entity.names:
                 for form in (name, unidecode(name), *spelling_variants(name, _MAX_VARIANTS)):
                     forms[form.lower()] = None
-            matcher.add(entity.id, list(self.nlp.tokenizer.pipe(forms)))
+            matcher.add(entity.id, [_fold_norms(d) for d in self.nlp.tokenizer.pipe(forms)])
             labels[entity.id] = kind_label(entity.kind)
-        self.matcher, self.labels = matcher, labels
+            if labels[entity.id] == "PERSON":
+                last = {f.split()[-1] for f in forms if len(f.split()) > 1}
+                docs = self.nlp.tokenizer.pipe(sorted(last))
+                surnames.add(entity.id, [_fold_norms(d) for d in docs])
+        self.matcher, self.surnames, self.labels = matcher, surnames, labels
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher(doc)
-        if not matches:
+        _fold_norms(doc)
+        spans = [
+            Span(doc, start, end, label=self.labels[self.nlp.vocab.strings[key]],
+                 span_id=self.nlp.vocab.strings[key])
+            for key, start, end in self.matcher(doc)
+        ]
+        spans += [
+            Span(doc, start, end, label="PERSON")
+            for _, start, end in self.surnames(doc)
+            if _standalone(doc, start, end)
+        ]
+        if not spans:
             return doc
-        spans = []
-        for match_id, start, end in matches:
-            key = self.nlp.vocab.strings[match_id]
-            spans.append(Span(doc, start, end, label=self.labels[key], span_id=key))
         ruled = filter_spans(spans)
         taken = {i for span in ruled for i in range(span.start, span.end)}
         kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
         doc.ents = sorted([*kept, *ruled], key=lambda s: s.start)
         return doc
+
+
+def _fold_norms(doc: Doc) -> Doc:
+    """Accent-fold the NORM of non-ASCII tokens, so "Orlóv" matches "Orlov" (the
+    matchers compare NORM, which is lower case already)."""
+    for token in doc:
+        if not token.text.isascii():
+            token.norm_ = unidecode(token.text).lower()
+    return doc
+
+
+def _standalone(doc: Doc, start: int, end: int) -> bool:
+    """A capitalised word with no capitalised word next to it, titles aside
+    ("President Orlov" is standalone, "Pavel Orlov" is not)."""
+    def capital(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].is_alpha and doc[i].text[0].isupper()
+
+    before = capital(start - 1) and not _is_title(doc[start - 1].text)
+    return doc[start].text[0].isupper() and not before and not capital(end)
 
 
 @Language.factory(RULER)
@@ -137,11 +175,14 @@ def update_watchlist(nlp: Language, watchlist: Watchlist) -> None:
     ruler.set_watchlist(watchlist)
 
 
-def parse(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+def parse(nlp: Language, texts: Iterable[str]) -> list[Doc]:
     """Dependency-parse texts (e.g. the sentences of a watched entity) with the parser
-    that the extraction pipeline keeps loaded but disabled."""
-    with nlp.select_pipes(enable=list(PARSE_PIPES)):
-        yield from nlp.pipe(texts)
+    the extraction pipeline keeps loaded but disabled. Calls the components directly,
+    so the pipeline's enabled set never changes under a concurrent ``nlp.pipe``."""
+    docs = [nlp.make_doc(t) for t in texts]
+    for name in PARSE_PIPES:
+        docs = list(nlp.get_pipe(name).pipe(docs))
+    return docs
 
 
 @dataclass(frozen=True)
@@ -166,17 +207,20 @@ def _title_words() -> frozenset[str]:
 
 
 def _is_title(token_text: str) -> bool:
-    word = token_text.lower().rstrip(".")
-    return word == "-" or word in _title_words()
+    return token_text.lower().rstrip(".") in _title_words()
 
 
-def _title_tokens_before(doc: Doc, start: int) -> int:
-    """Index where the run of title words ending just before ``start`` begins."""
+def _title_start(doc: Doc, start: int) -> int:
+    """Where the run of title words ending just before ``start`` begins; hyphenated
+    titles ("vice-president") count as one run."""
     i = start
-    while i > 0 and _is_title(doc[i - 1].text) and doc[i - 1].text != "-":
-        i -= 1
-        while i > 1 and doc[i - 1].text == "-" and _is_title(doc[i - 2].text):
+    while i > 0:
+        if _is_title(doc[i - 1].text):
+            i -= 1
+        elif doc[i - 1].text == "-" and i > 1 and _is_title(doc[i - 2].text) and i < start:
             i -= 2
+        else:
+            break
     return i
 
 
@@ -202,11 +246,12 @@ def extract_mentions(doc: Doc) -> list[Mention]:
             start += 1
         name_start = start
         if ent.label_ == "PERSON":
-            while name_start < end - 1 and _is_title(doc[name_start].text):
+            while name_start < end and (_is_title(doc[name_start].text)
+                                        or doc[name_start].text == "-"):
                 name_start += 1
         if name_start >= end:
             continue
-        title_start = _title_tokens_before(doc, start) if ent.label_ == "PERSON" else start
+        title_start = _title_start(doc, start) if ent.label_ == "PERSON" else start
         title = doc[title_start:name_start].text if title_start < name_start else None
         sent_start, sent_end = _sentence(doc, ent)
         mentions.append(Mention(
