@@ -85,9 +85,10 @@ class WatchlistRuler:
 
     def __init__(self, nlp: Language, name: str = RULER) -> None:
         self.nlp, self.name = nlp, name
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.surnames = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.labels: dict[str, str] = {}
+        # (names matcher, surnames matcher, id -> label), swapped as one value so a
+        # batch running while the watchlist changes sees either the old or the new one
+        self.state = (PhraseMatcher(nlp.vocab, attr="NORM"),
+                      PhraseMatcher(nlp.vocab, attr="NORM"), {})
 
     def set_watchlist(self, watchlist: Watchlist) -> None:
         """Replace all patterns; safe between batches of a running worker."""
@@ -105,18 +106,19 @@ class WatchlistRuler:
                 last = {f.split()[-1] for f in forms if len(f.split()) > 1}
                 docs = self.nlp.tokenizer.pipe(sorted(last))
                 surnames.add(entity.id, [_fold_norms(d) for d in docs])
-        self.matcher, self.surnames, self.labels = matcher, surnames, labels
+        self.state = (matcher, surnames, labels)
 
     def __call__(self, doc: Doc) -> Doc:
+        matcher, surnames, labels = self.state
         _fold_norms(doc)
         spans = [
-            Span(doc, start, end, label=self.labels[self.nlp.vocab.strings[key]],
+            Span(doc, start, end, label=labels[self.nlp.vocab.strings[key]],
                  span_id=self.nlp.vocab.strings[key])
-            for key, start, end in self.matcher(doc)
+            for key, start, end in matcher(doc)
         ]
         spans += [
             Span(doc, start, end, label="PERSON")
-            for _, start, end in self.surnames(doc)
+            for _, start, end in surnames(doc)
             if _standalone(doc, start, end)
         ]
         if not spans:
@@ -168,7 +170,8 @@ def build_pipeline(model: str, watchlist: Watchlist) -> Language:
 
 
 def update_watchlist(nlp: Language, watchlist: Watchlist) -> None:
-    """Swap the ruler's patterns for this watchlist without reloading the model."""
+    """Swap the ruler's patterns for this watchlist without reloading the model (build a
+    new ``Resolver`` for the same watchlist alongside)."""
     ruler = nlp.get_pipe(RULER)
     if not isinstance(ruler, WatchlistRuler):
         raise TypeError(f"component {RULER!r} is not a watchlist ruler")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import click
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from streams.settings import get_settings
-from streams.store.registry import RedisRegistry
+from streams.store.registry import RedisRegistry, RegistryEntry
 from streams.watchlist import WatchedEntity, entity_id
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -61,8 +62,17 @@ def watch(ctx: click.Context, redis_url: str | None, namespace: str | None) -> N
 def add(ctx: click.Context, name: str, aliases: tuple[str, ...], kind: str | None) -> None:
     """Watch NAME."""
     entity = WatchedEntity(name.strip(), tuple(a.strip() for a in aliases), kind)
-    version = _run(ctx, lambda reg: reg.add_watch(entity))
+
+    async def go(reg: RedisRegistry) -> tuple[int, list[RegistryEntry]]:
+        version = await reg.add_watch(entity)
+        seen = {e.id: e for n in entity.names for e in await reg.lookup(n) if e.id != entity.id}
+        return version, list(seen.values())
+
+    version, seen = _run(ctx, go)
     click.echo(f"watching {entity.id} (watchlist version {version})")
+    for e in seen:
+        when = datetime.fromtimestamp(e.last_seen, UTC).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"  seen before: {e.id} ({e.name}; {e.articles} articles, last {when} UTC)")
 
 
 @watch.command()

@@ -58,24 +58,35 @@ class RegistryEntry:
     articles: int = 0
 
 
-def choose(entity: ResolvedEntity, found: list[tuple[str, list[str]]]) -> ResolvedEntity:
-    """Map an unwatched entity onto the one registered id (with its names) that holds
-    the same full name; otherwise keep it and record resembling ids as candidates."""
-    best: list[str] = []
+def choose(entity: ResolvedEntity, found: list[RegistryEntry]) -> ResolvedEntity:
+    """Map an unwatched entity onto the one registered entity that holds the same full
+    name (taking its id, name and, if watched, its kind); otherwise keep it and record
+    the registered ids it resembled as candidates."""
+    best: list[RegistryEntry] = []
     doubts: list[str] = []
-    for other_id, names in found:
-        if other_id == entity.id:
+    for other in found:
+        if other.id == entity.id:
             continue
+        names = [other.name, *other.aliases]
         top = max(score(entity.name, n) for n in names)
         same = any(compare(entity.name, n).relation is Relation.SAME for n in names)
         if same and top >= SAME_SCORE:
-            best.append(other_id)
+            best.append(other)
         elif top >= DOUBT_SCORE:
-            doubts.append(other_id)
+            doubts.append(other.id)
     if len(best) == 1 and not doubts:
-        return replace(entity, id=best[0])
-    extra = tuple(x for x in [*best, *doubts] if x not in entity.candidates)
+        (other,) = best
+        if other.watched:
+            return replace(entity, id=other.id, name=other.name, watched=True,
+                           kind=other.kind, label=other.label)
+        return replace(entity, id=other.id, name=other.name)
+    extra = tuple(x for x in [*(b.id for b in best), *doubts] if x not in entity.candidates)
     return replace(entity, candidates=entity.candidates + extra) if extra else entity
+
+
+def _resembling(name: str, entries: list[RegistryEntry]) -> list[RegistryEntry]:
+    scored = [(max(score(name, n) for n in [e.name, *e.aliases]), e) for e in entries]
+    return [e for s, e in sorted(scored, key=lambda x: (-x[0], x[1].id)) if s >= DOUBT_SCORE]
 
 
 def _plan(entities: list[ResolvedEntity]) -> list[tuple[int, str]]:
@@ -118,8 +129,12 @@ class RedisRegistry:
                     continue
                 ek, ak, nk = self._k("e", e.id), self._k("a", e.id), self._k("n", e.id)
                 pipe.hsetnx(ek, "first_seen", now)
-                pipe.hset(ek, mapping={"name": e.name, "label": e.label, "kind": e.kind or "",
-                                       "watched": int(e.watched), "last_seen": now})
+                if e.watched:  # the watchlist's name wins; otherwise the first one seen
+                    pipe.hset(ek, mapping={"name": e.name, "kind": e.kind or ""})
+                else:
+                    pipe.hsetnx(ek, "name", e.name)
+                pipe.hset(ek, mapping={"label": e.label, "watched": int(e.watched),
+                                       "last_seen": now})
                 for form in e.surface_forms:
                     pipe.hincrby(ak, form, 1)
                 pipe.pfadd(nk, article_id)
@@ -150,6 +165,16 @@ class RedisRegistry:
             first_seen=float(d["first_seen"]), last_seen=float(d["last_seen"]), articles=count,
         )
 
+    async def lookup(self, name: str) -> list[RegistryEntry]:
+        """Registered entities whose name resembles ``name``, best first: what the
+        registry saw of an entity before it was watched."""
+        key = blocking_key(name)
+        if not key:
+            return []
+        ids = sorted(m.decode() for m in await self.r.smembers(self._k("b", key)))
+        entries = [e for e in [await self.get(i) for i in ids] if e is not None]
+        return _resembling(name, entries)
+
     async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
         """Map unwatched entities onto registered ids of the same full name (two round
         trips per call)."""
@@ -163,16 +188,22 @@ class RedisRegistry:
         ids = sorted({m.decode() for ms in members for m in ms})
         async with self.r.pipeline(transaction=False) as pipe:
             for other in ids:
-                pipe.hget(self._k("e", other), "name")
+                pipe.hmget(self._k("e", other), "name", "label", "kind", "watched")
                 pipe.hkeys(self._k("a", other))
             raw = await pipe.execute()
-        names = {
-            other: [n.decode(), *(a.decode() for a in al)]
-            for other, n, al in zip(ids, raw[::2], raw[1::2], strict=True) if n
+        known = {
+            other: RegistryEntry(
+                id=other, name=name.decode(), label=(label or b"PERSON").decode(),
+                kind=kind.decode() if kind else None, watched=watched == b"1",
+                aliases={a.decode(): 0 for a in aliases},
+            )
+            for other, (name, label, kind, watched), aliases in zip(ids, raw[::2], raw[1::2],
+                                                                     strict=True)
+            if name
         }
         mapped = list(entities)
         for (i, _), ms in zip(plan, members, strict=True):
-            found = [(o, names[o]) for o in sorted(m.decode() for m in ms) if o in names]
+            found = [known[o] for o in sorted(m.decode() for m in ms) if o in known]
             mapped[i] = choose(entities[i], found)
         return _dedupe(entities, mapped)
 
@@ -240,7 +271,9 @@ class MemoryRegistry:
                 continue
             entry = self.entries.setdefault(e.id, RegistryEntry(e.id, e.name, e.label,
                                                                 first_seen=now))
-            entry.name, entry.label, entry.kind, entry.watched = e.name, e.label, e.kind, e.watched
+            if e.watched:
+                entry.name, entry.kind = e.name, e.kind
+            entry.label, entry.watched = e.label, e.watched
             entry.last_seen = now
             for form in e.surface_forms:
                 entry.aliases[form] = entry.aliases.get(form, 0) + 1
@@ -253,11 +286,16 @@ class MemoryRegistry:
     async def get(self, entity_id: str) -> RegistryEntry | None:
         return self.entries.get(entity_id)
 
+    async def lookup(self, name: str) -> list[RegistryEntry]:
+        key = blocking_key(name)
+        ids = sorted(self.blocks.get(key, ())) if key else []
+        return _resembling(name, [self.entries[i] for i in ids if i in self.entries])
+
     async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
         mapped = list(entities)
         for i, key in _plan(entities):
-            found = [(o, [self.entries[o].name, *self.entries[o].aliases])
-                     for o in sorted(self.blocks.get(key, ())) if o in self.entries]
+            found = [self.entries[o] for o in sorted(self.blocks.get(key, ()))
+                     if o in self.entries]
             mapped[i] = choose(entities[i], found)
         return _dedupe(entities, mapped)
 

@@ -50,6 +50,7 @@ async def test_canonicalize_maps_a_variant_onto_the_registered_id(registry) -> N
         entity("Tuesday", "DATE"),
     ])
     assert [e.id for e in out] == ["moussa-abu-kassem", "qassem", "moscow", "tuesday"]
+    assert out[0].name == "Moussa Abu Kassem" and not out[0].watched
     assert out[1].candidates == ("moussa-abu-kassem",)  # partial: recorded, not merged
 
 
@@ -60,6 +61,15 @@ async def test_canonicalize_keeps_ambiguous_and_different_names_apart(registry) 
     assert out[0].id == "daniel-orlov"
     assert set(out[0].candidates) == {"danil-orlov", "daniil-orlov"}
     assert out[1].id == "petr-orlov" and out[1].candidates == ()
+
+
+async def test_lookup_looks_back_before_a_watchlist_addition(registry) -> None:
+    await registry.record("a1", [entity("Danil Orlov", forms=("Danil Orlov", "Orlov"))])
+    await registry.record("a2", [entity("Pavel Orlov"), entity("Irina Orlova")])
+    found = await registry.lookup("Daniel Orlov")
+    assert [e.id for e in found] == ["danil-orlov"]
+    assert found[0].aliases == {"Danil Orlov": 1, "Orlov": 1}
+    assert await registry.lookup("Nobody Known") == []
 
 
 async def test_watched_entities_are_not_remapped(registry) -> None:
@@ -80,7 +90,8 @@ async def test_runtime_watchlist_versions(registry) -> None:
     assert (await registry.get("northern-crescent-brigade")).label == "ORG"
     # an unwatched spelling seen later maps onto the watched id
     out = await registry.canonicalize([entity("Daniil Orlov")])
-    assert out[0].id == "daniel-orlov"
+    assert (out[0].id, out[0].name, out[0].watched, out[0].kind) == (
+        "daniel-orlov", "Daniel Orlov", True, "hostage")
     v3 = await registry.remove_watch("daniel-orlov")
     assert v3 > v2 and [e.id for e in await registry.watchlist()] == [
         "northern-crescent-brigade"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from uuid import uuid4
@@ -9,9 +10,12 @@ from uuid import uuid4
 import orjson
 import pytest
 import redis
+import redis.asyncio as aredis
 from click.testing import CliRunner
 
 from streams.cli.watch import watch
+from streams.resolve import ResolvedEntity
+from streams.store.registry import RedisRegistry
 
 URL = os.environ.get("WIREWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -35,6 +39,22 @@ def ns() -> Iterator[str]:
 
 def run(ns: str, *args: str):
     return CliRunner().invoke(watch, ["--redis-url", URL, "--namespace", ns, *args])
+
+
+def test_add_reports_what_was_seen_before(ns: str) -> None:
+    async def seed() -> None:
+        client = aredis.Redis.from_url(URL)
+        await RedisRegistry(client, ns, 3600).record("a1", [ResolvedEntity(
+            id="danil-orlov", name="Danil Orlov", label="PERSON", watched=False, kind=None,
+            surface_forms=("Danil Orlov",), mentions=1, sentences=((0, 20),), spans=((0, 11),),
+        )], seen_at=0.0)
+        await client.aclose()
+
+    asyncio.run(seed())
+    added = run(ns, "add", "Daniel Orlov")
+    assert added.exit_code == 0, added.output
+    assert "seen before: danil-orlov (Danil Orlov; 1 articles, last 1970-01-01 00:00 UTC)" in (
+        added.output)
 
 
 def test_add_list_remove(ns: str) -> None:
