@@ -103,11 +103,9 @@ class Resolver:
 
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
-        self._watch_forms = [
-            (e, {name_tokens(n) for n in e.names} - {()}) for e in watchlist
-        ]
+        self._forms = {e.id: {name_tokens(n) for n in e.names} - {()} for e in watchlist}
         self._watched_people = [
-            (e, forms) for e, forms in self._watch_forms if kind_label(e.kind) == "PERSON"
+            (e, self._forms[e.id]) for e in watchlist if kind_label(e.kind) == "PERSON"
         ]
 
     def resolve(self, mentions: list[Mention]) -> list[ResolvedEntity]:
@@ -125,7 +123,7 @@ class Resolver:
                 cluster = clusters.get(watched.id)
                 if cluster is None:
                     cluster = clusters[watched.id] = _Cluster(watched)
-                    cluster.forms |= dict(self._watch_forms)[watched]
+                    cluster.forms |= self._forms[watched.id]
                     person = kind_label(watched.kind) == "PERSON"
                     (people if person else fixed).append(cluster)
                 cluster.add(m, tokens)
@@ -133,7 +131,7 @@ class Resolver:
                 later.append((m, tokens))
         for m, tokens in sorted(later, key=lambda x: (-len(x[1]), x[0].start_char)):
             self._place(m, tokens, people, allow_new=True)
-        self._link_watchlist(people, clusters)
+        self._link_watchlist(people)
         others: dict[tuple[str, ...], _Cluster] = {}
         for m in mentions:
             tokens = name_tokens(m.name)
@@ -155,7 +153,7 @@ class Resolver:
         owner, doubts = _owner(tokens, options, allow_partial=m.label in PARTIAL_LABELS)
         if isinstance(owner, WatchedEntity):
             cluster = _Cluster(owner)
-            cluster.forms |= dict(self._watch_forms)[owner]
+            cluster.forms |= self._forms[owner.id]
             people.append(cluster)
             owner = cluster
         if isinstance(owner, _Cluster):
@@ -169,7 +167,7 @@ class Resolver:
         people.append(cluster)
         return True
 
-    def _link_watchlist(self, people: list[_Cluster], clusters: dict[str, _Cluster]) -> None:
+    def _link_watchlist(self, people: list[_Cluster]) -> None:
         """Give unwatched person clusters their watched identity where unambiguous."""
         for cluster in [c for c in people if c.watched is None]:
             present = {c.watched.id for c in people if c.watched}
@@ -189,8 +187,7 @@ class Resolver:
                     owner, doubts = None, [*doubts, *([owner] if owner else [])]
             if isinstance(owner, WatchedEntity):
                 cluster.watched = owner
-                cluster.forms |= dict(self._watch_forms)[owner]
-                clusters[owner.id] = cluster
+                cluster.forms |= self._forms[owner.id]
             cluster.candidates += doubts
 
     def _entities(self, all_clusters: list[_Cluster]) -> list[ResolvedEntity]:
