@@ -2,6 +2,11 @@
 
 Created lazily so that importing the agents (for ``test_context()`` or the CLI's
 ``--help``) neither connects to Redis nor loads a spaCy model.
+
+The watchlist is the file's (``WIREWATCH_WATCHLIST``) plus the runtime entries kept in
+Redis by ``wirewatch watch``. The extract agent calls ``refresh_watchlist`` before each
+batch: one GET of the version counter, and a reload of the ruler patterns and the
+resolver only when it moved — between batches, never under a running ``nlp.pipe``.
 """
 
 from __future__ import annotations
@@ -9,14 +14,16 @@ from __future__ import annotations
 from functools import cached_property
 
 import redis.asyncio as redis
+from spacy.language import Language
 
 from streams.app import app, settings
 from streams.dedup import Fingerprinter
 from streams.resolve import Resolver
 from streams.store.dedup import RedisDedupStore
 from streams.store.profiles import RedisProfileStore
+from streams.store.registry import RedisRegistry
 from streams.topics import declare_topics
-from streams.watchlist import load_watchlist
+from streams.watchlist import Watchlist, load_watchlist
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -26,6 +33,8 @@ topics = declare_topics(app, settings)
 class Services:
     """Lazily built shared state of one worker."""
 
+    watch_version: int | None = None
+
     @cached_property
     def redis(self) -> redis.Redis:
         # Timeouts turn a hung Redis into an error that ``agents.retry`` waits out.
@@ -33,8 +42,12 @@ class Services:
                                     socket_connect_timeout=2, health_check_interval=15)
 
     @cached_property
-    def watchlist(self):
+    def file_watchlist(self) -> Watchlist:
         return load_watchlist(settings.watchlist)
+
+    @cached_property
+    def watchlist(self) -> Watchlist:
+        return self.file_watchlist
 
     @cached_property
     def fingerprinter(self) -> Fingerprinter:
@@ -43,10 +56,14 @@ class Services:
     @cached_property
     def dedup(self) -> RedisDedupStore:
         return RedisDedupStore(self.redis, settings.namespace, settings.dedup_threshold,
-                               int(settings.retention_days * 86400))
+                               self.retention_seconds)
 
     @cached_property
-    def nlp(self):
+    def registry(self) -> RedisRegistry:
+        return RedisRegistry(self.redis, settings.namespace, self.retention_seconds)
+
+    @cached_property
+    def nlp(self) -> Language:
         from streams.nlp import build_pipeline
 
         return build_pipeline(settings.model, self.watchlist)
@@ -58,6 +75,25 @@ class Services:
     @cached_property
     def profiles(self) -> RedisProfileStore:
         return RedisProfileStore(self.redis, settings.namespace)
+
+    @property
+    def retention_seconds(self) -> int:
+        return int(settings.retention_days * 86400)
+
+    async def refresh_watchlist(self) -> None:
+        """Pick up ``wirewatch watch`` changes: reload only when the version moved."""
+        version = await self.registry.watch_version()
+        if version == self.watch_version:
+            return
+        runtime = await self.registry.watchlist() if version else Watchlist()
+        watchlist = Watchlist.of([*self.file_watchlist, *runtime])
+        if self.watch_version is not None or len(runtime):
+            from streams.nlp import update_watchlist
+
+            self.__dict__["watchlist"] = watchlist
+            update_watchlist(self.nlp, watchlist)
+            self.__dict__["resolver"] = Resolver(watchlist)
+        self.watch_version = version
 
 
 services = Services()

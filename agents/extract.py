@@ -1,4 +1,5 @@
-"""extract: unique articles -> spaCy (batched, off the event loop) -> enriched + entity-claims."""
+"""extract: unique articles -> spaCy (batched, off the event loop) -> entity resolution
+against the registry -> enriched + entity-claims (one per watched entity)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from faust import StreamT
 
 from agents.context import services, topics
 from agents.observe import Outcome, emit
-from streams.analyse import analyse_batch, enriched_record
+from agents.retry import retrying
+from streams.analyse import analyse_batch, enriched_record, watched_events
 from streams.app import app, settings
 
 
@@ -18,13 +20,21 @@ async def extract(stream: StreamT) -> None:
     """Take batches so spaCy runs ``nlp.pipe`` over many articles at once."""
     async for batch in stream.take(settings.batch_size, within=settings.batch_within):
         started = time.perf_counter()
+        await retrying("watchlist", services.refresh_watchlist)
         analyses = await asyncio.to_thread(
             analyse_batch, services.nlp, services.resolver, batch, settings.batch_size
         )
+        for i, analysis in enumerate(analyses):
+            entities = await retrying("registry", lambda a=analysis: services.registry
+                                      .canonicalize(a.entities))
+            await retrying("registry", lambda a=analysis, e=entities: services.registry
+                           .record(a.article.id, e))
+            analyses[i] = analysis.with_entities(entities)
         per_article = (time.perf_counter() - started) / len(batch)
         for analysis in analyses:
+            events = watched_events(analysis)
             await topics.enriched.send(key=analysis.article.id, value=enriched_record(analysis))
-            for claims in analysis.watched:
-                await topics.entity_claims.send(key=claims.entity_id, value=claims)
-            emit(Outcome("extract", "enriched", analysis.article.id, count=len(analysis.watched),
+            for event in events:
+                await topics.entity_claims.send(key=event.entity_id, value=event)
+            emit(Outcome("extract", "enriched", analysis.article.id, count=len(events),
                          seconds=per_article))

@@ -1,4 +1,5 @@
-"""From a batch of unique articles to resolved entities and claims (pure; runs in a thread).
+"""From a batch of unique articles to resolved entities (pure; runs in a thread), and
+from analysed articles to the messages the extract stage publishes.
 
 The extract agent hands a whole batch here so that spaCy sees it through one
 ``nlp.pipe`` call: batching is where spaCy's throughput comes from.
@@ -7,9 +8,10 @@ The extract agent hands a whole batch here so that spaCy sees it through one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from schemas import EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
 from streams.nlp import extract_mentions
@@ -18,37 +20,44 @@ from streams.resolve import ResolvedEntity, Resolver
 
 @dataclass(frozen=True)
 class Analysis:
-    """What one article says: its entities and, per watched entity, its claims."""
+    """One article, its spaCy doc and its canonical entities."""
 
     article: UniqueArticle
+    doc: Doc
     entities: list[ResolvedEntity]
-    watched: list[EntityClaims]
+
+    def with_entities(self, entities: list[ResolvedEntity]) -> Analysis:
+        return replace(self, entities=entities)
 
 
 def analyse_batch(
     nlp: Language, resolver: Resolver, articles: Sequence[UniqueArticle], batch_size: int
 ) -> list[Analysis]:
     """Run the pipeline over the batch; one Analysis per article, in order."""
-    results = []
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        entities = resolver.resolve(extract_mentions(doc))
-        watched = [
-            EntityClaims(
-                entity_id=e.id,
-                entity_name=e.name,
-                kind=e.kind,
-                article_id=article.id,
-                source=article.source,
-                published_at=article.published_at,
-                first_sentence=article.text[e.sentences[0][0]:e.sentences[0][1]].strip(),
-                claims=[],
-            )
-            for e in entities
-            if e.watched
-        ]
-        results.append(Analysis(article, entities, watched))
-    return results
+    return [
+        Analysis(article, doc, resolver.resolve(extract_mentions(doc)))
+        for article, doc in zip(articles, docs, strict=True)
+    ]
+
+
+def watched_events(analysis: Analysis) -> list[EntityClaims]:
+    """One entity-claims message per watched entity of the article."""
+    article = analysis.article
+    return [
+        EntityClaims(
+            entity_id=e.id,
+            entity_name=e.name,
+            kind=e.kind,
+            article_id=article.id,
+            source=article.source,
+            published_at=article.published_at,
+            first_sentence=article.text[e.sentences[0][0]:e.sentences[0][1]].strip(),
+            claims=[],
+        )
+        for e in analysis.entities
+        if e.watched
+    ]
 
 
 def enriched_record(analysis: Analysis) -> EnrichedArticle:

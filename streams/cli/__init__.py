@@ -13,6 +13,7 @@ import click
 
 from streams.cli.io import alerts, produce
 from streams.cli.run import demo, replay, stack, worker
+from streams.cli.watch import watch
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +34,5 @@ def main(broker: str | None, redis_url: str | None, namespace: str | None) -> No
     get_settings.cache_clear()
 
 
-for command in (worker, produce, alerts, replay, demo, stack):
+for command in (worker, produce, alerts, replay, demo, stack, watch):
     main.add_command(command)
