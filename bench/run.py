@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
+PY_SPY = Path(sys.executable).with_name("py-spy")
+
 from bench.corpus import Corpus, CorpusSpec, generate, write  # noqa: E402
 from bench.harness import Run, RunResult  # noqa: E402
 from bench.pyspy import breakdown  # noqa: E402
@@ -96,7 +98,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         run.warm_up(stack["warmup"].articles)
         spy = None
         if profile is not None:
-            spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record",
+            spy = subprocess.Popen([str(PY_SPY), "record",
                                     "--nonblocking", "--format", "raw", "--rate", "100",
                                     "-o", str(profile), "--pid", str(run.procs[0].pid)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -150,6 +152,9 @@ def main(argv: list[str] | None = None) -> Report:
     args = parser.parse_args(argv)
 
     from streams.embedded import redis_answers, start_tansu
+
+    if args.profile and not PY_SPY.exists():
+        sys.exit(f"--profile needs py-spy beside the interpreter: pip install py-spy ({PY_SPY})")
 
     host_port = args.redis_url.split("://", 1)[1].split("/", 1)[0]
     host, _, port = host_port.rpartition("@")[2].partition(":")
