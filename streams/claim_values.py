@@ -69,6 +69,10 @@ class ClaimValues:
                 return value
         return None
 
+    def known(self, text: str) -> bool:
+        """Is this exactly a name or alias of the table (then NER's label does not matter)?"""
+        return fold(text) in self.aliases
+
     def name(self, text: str) -> str:
         """Canonical organisation/place name: alias table, then fuzzy match, else as written."""
         key = fold(text)

@@ -36,7 +36,7 @@ PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
 _STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
-_INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
+_INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 _YEARS = re.compile(r"^\d{1,3}$")
@@ -89,12 +89,13 @@ class ClaimExtractor:
         lexicon = data.get("lexicon") or {}
         self._hedges = frozenset(lexicon.get("hedges") or ())
         self._speech = frozenset(lexicon.get("speech_verbs") or ())
+        self._members = frozenset(lexicon.get("member_nouns") or ())
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
                 raise ValueError(f"rule {rule['id']}: unknown attribute {rule['attribute']}")
         self.values = ClaimValues.load(values)
-        self._status_rank = {v: i for i, v in enumerate(data.get("status_order") or [])}
+        self.status_stages: dict[str, int] = dict(data.get("status_stages") or {})
         self._nlp = nlp
         self._matcher: DependencyMatcher | None = None
         self._sentencizer = Sentencizer()
@@ -185,7 +186,9 @@ class ClaimExtractor:
         value_tok = nodes.get("value")
         if value_tok is not None and not _same_clause(value_tok, anchor):
             return None
-        if self._negated_or_hedged(anchor):
+        if "trigger" in nodes and self._negated_or_hedged(anchor):
+            return None
+        if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
             return None
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
         if value is None:
@@ -213,25 +216,26 @@ class ClaimExtractor:
             return resolve_date(ent.text, published_at) if ent is not None else None
         labels = set(spec.get("labels") or ())
         if ent is not None:
-            if ent.label_ not in labels or any(t.i in others for t in ent):
+            if any(t.i in others for t in ent):
+                return None
+            if ent.label_ not in labels and not self.values.known(ent.text):
                 return None
             return self.values.name(ent.text)
         phrase = [t for t in tok.lefts if t.dep_ in ("compound", "amod")] + [tok]
+        named = [e for t in phrase[:-1] if (e := _entity(t, sdoc)) is not None]
+        if named and tok.lemma_.lower() in self._members:  # "Crimson Dawn fighters"
+            return self.values.name(named[0].text)
         if not any(t.pos_ == "PROPN" for t in phrase):
             return None
         return self.values.name(" ".join(t.text for t in phrase))
 
     def _latest_status(self, claims: list[Claim]) -> list[Claim]:
         """One sentence narrating "kidnapped ... then released" states its latest status."""
-        ranked = [c for c in claims if c.attribute == "status" and c.value in self._status_rank]
-        if len(ranked) < 2:
-            return claims
-        keep = {}
-        for c in ranked:
-            best = keep.get(c.attribution)
-            if best is None or self._status_rank[c.value] > self._status_rank[best.value]:
-                keep[c.attribution] = c
-        return [c for c in claims if c not in ranked or c in keep.values()]
+        stage = self.status_stages
+        ranked = [c for c in claims if c.attribute == "status" and c.value in stage]
+        top = {c.attribution: max(stage[o.value] for o in ranked if o.attribution == c.attribution)
+               for c in ranked}
+        return [c for c in claims if c not in ranked or stage[c.value] == top[c.attribution]]
 
     # ------------------------------------------------------------------ polarity, source
 
