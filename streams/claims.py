@@ -218,9 +218,10 @@ class ClaimExtractor:
         if ent is not None:
             if any(t.i in others for t in ent):
                 return None
-            if ent.label_ not in labels and not self.values.known(ent.text):
+            name = _entity_part(tok, ent)
+            if ent.label_ not in labels and not self.values.known(name):
                 return None
-            return self.values.name(ent.text)
+            return self.values.name(name)
         phrase = [t for t in tok.lefts if t.dep_ in ("compound", "amod")] + [tok]
         named = [e for t in phrase[:-1] if (e := _entity(t, sdoc)) is not None]
         if named and tok.lemma_.lower() in self._members:  # "Crimson Dawn fighters"
@@ -334,6 +335,18 @@ def _entity(tok: Token, sdoc: Doc) -> Span | None:
     if not tok.ent_type_:
         return None
     return next((e for e in sdoc.ents if e.start <= tok.i < e.end), None)
+
+
+def _entity_part(tok: Token, ent: Span) -> str:
+    """The part of an entity that is the value token's own name: NER sometimes swallows
+    a following "in Rafah" into "the Front in Rafah"; the parse tells the two apart."""
+    def own(t: Token) -> bool:
+        while t.i != tok.i:
+            if t.dep_ in ("prep", "pobj", "cc", "conj") or t.head.i == t.i:
+                return False
+            t = t.head
+        return True
+    return " ".join(t.text for t in ent if own(t)) or ent.text
 
 
 def _phrases(tok: Token) -> list[str]:
