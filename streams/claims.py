@@ -3,9 +3,12 @@
 Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the target
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
 every sentence with a target mention, and the next sentence when it refers back with
-he/she/his/her and nobody else is named in between. Those sentences are parsed in one
-``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse), then matched
-with the DependencyMatcher rules of ``streams/data/claim_rules.yaml``.
+he/she/him/his/her and neither sentence names anybody else. Those sentences are parsed
+in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
+without sentence boundaries gets a rule-based sentencizer, in place), then matched with
+the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
+kept in a small LRU so the several watched entities of one article parse them once.
+Pronouns in a target sentence count as the target only when nobody else is named there.
 
 Negated or hedged claims ("was not released", "denied holding", "it is unclear whether")
 are DROPPED: they never produce the value, and never its opposite. ``Claim.negated`` is
@@ -16,6 +19,7 @@ elsewhere can say so.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +103,9 @@ class ClaimExtractor:
         self._nlp = nlp
         self._matcher: DependencyMatcher | None = None
         self._sentencizer = Sentencizer()
+        self._parsed: OrderedDict[str, Doc] = OrderedDict()
+        self._cache_size = 512
+        self.sentences_parsed = 0
 
     @property
     def nlp(self) -> Language:
@@ -146,9 +153,18 @@ class ClaimExtractor:
         return out
 
     def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
+        """Parsed sentences: from ``doc`` when it has a parse, else one ``nlp.pipe`` call
+        over the sentences not parsed recently (several watched entities of one article
+        share sentences)."""
         if doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB"):
             return [c.span.as_doc() for c in cands]  # type: ignore[union-attr]
-        return list(self.nlp.pipe(c.text for c in cands))
+        todo = list(dict.fromkeys(c.text for c in cands if c.text not in self._parsed))
+        for text, parsed in zip(todo, self.nlp.pipe(todo), strict=True):
+            self._parsed[text] = parsed
+        self.sentences_parsed += len(todo)
+        while len(self._parsed) > self._cache_size:
+            self._parsed.popitem(last=False)
+        return [self._parsed[c.text] for c in cands]
 
     # ------------------------------------------------------------------ extraction
 
@@ -205,8 +221,13 @@ class ClaimExtractor:
         if kind == "fixed":
             return str(rule["value"])
         assert tok is not None, f"rule {rule['id']} needs a 'value' node"
-        if tok._.ww_target or tok.i in others or tok.pos_ == "PRON":
+        if tok._.ww_target or tok.i in others:
             return None
+        if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
+            speaker = self._attribution(tok)
+            if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
+                return None
+            return self.values.name(speaker[0])
         if kind == "lexicon":
             return self.values.lexicon(attribute, _phrases(tok))
         if kind == "age":
@@ -288,6 +309,8 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         if span is not None:
             others.update(t.i for t in span)
+    for t in sdoc:
+        t._.ww_target = False
     for s, e in cand.targets:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         for t in span or ():
