@@ -76,7 +76,6 @@ class Claim:
 @dataclass(frozen=True)
 class _Candidate:
     text: str
-    start: int  # char offset of the sentence in the article
     targets: tuple[tuple[int, int], ...]  # sentence-relative char spans
     others: tuple[tuple[int, int], ...]
     pronoun_is_target: bool
@@ -114,11 +113,6 @@ class ClaimExtractor:
             self._nlp = load_model()
         return self._nlp
 
-    @property
-    def multi_valued(self) -> frozenset[str]:
-        """Attributes that may hold several values at once."""
-        return frozenset(a for a, spec in self.attributes.items() if spec.get("multi"))
-
     def _dependency_matcher(self) -> DependencyMatcher:
         if self._matcher is None:
             matcher = DependencyMatcher(self.nlp.vocab)
@@ -142,14 +136,14 @@ class ClaimExtractor:
             if not targets:
                 continue
             others = _inside(other_person_spans, lo, hi)
-            out.append(_Candidate(sent.text, lo, targets, others, not others, sent))
+            out.append(_Candidate(sent.text, targets, others, not others, sent))
             if i + 1 == len(sents) or others:
                 continue
             nxt = sents[i + 1]
             if (not _inside(other_person_spans, nxt.start_char, nxt.end_char)
                     and not _inside(target_spans, nxt.start_char, nxt.end_char)
                     and any(t.lower_ in PRONOUNS for t in nxt)):
-                out.append(_Candidate(nxt.text, nxt.start_char, (), (), True, nxt))
+                out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
 
     def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
