@@ -17,6 +17,7 @@ import redis.asyncio as redis
 from spacy.language import Language
 
 from streams.app import app, settings
+from streams.claims import ClaimExtractor
 from streams.dedup import Fingerprinter
 from streams.resolve import Resolver
 from streams.store.dedup import RedisDedupStore
@@ -67,6 +68,13 @@ class Services:
         from streams.nlp import build_pipeline
 
         return build_pipeline(settings.model, self.watchlist)
+
+    @cached_property
+    def claims(self) -> ClaimExtractor:
+        """Claim rules with a full pipeline of their own: the rules need the dependency
+        parse and lemmas the extraction pipeline skips; it only ever sees the sentences
+        about watched entities."""
+        return ClaimExtractor()
 
     @cached_property
     def resolver(self) -> Resolver:

@@ -1,5 +1,6 @@
 """extract: unique articles -> spaCy (batched, off the event loop) -> entity resolution
-against the registry -> enriched + entity-claims (one per watched entity)."""
+against the registry -> claims about watched entities -> enriched + entity-claims (one
+per watched entity)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ async def extract(stream: StreamT) -> None:
             await retrying("registry", lambda a=analysis, e=entities: services.registry
                            .record(a.article.id, e))
             analyses[i] = analysis.with_entities(entities)
+        events = await asyncio.to_thread(
+            lambda done=analyses: [watched_events(a, services.claims) for a in done])
         per_article = (time.perf_counter() - started) / len(batch)
-        for analysis in analyses:
-            events = watched_events(analysis)
+        for analysis, article_events in zip(analyses, events, strict=True):
             await topics.enriched.send(key=analysis.article.id, value=enriched_record(analysis))
-            for event in events:
+            for event in article_events:
                 await topics.entity_claims.send(key=event.entity_id, value=event)
-            emit(Outcome("extract", "enriched", analysis.article.id, count=len(events),
+            emit(Outcome("extract", "enriched", analysis.article.id, count=len(article_events),
                          seconds=per_article))

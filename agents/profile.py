@@ -27,7 +27,7 @@ async def profile(stream: StreamT[EntityClaims]) -> None:
         started = time.perf_counter()
         detected_at = datetime.now(UTC).isoformat()
         alerts = await retrying("profile", lambda e=event, at=detected_at: services.profiles.update(
-            e.entity_id, lambda p: apply_claims(p, e, at)))
+            e.entity_id, lambda p: apply_claims(p, e, at), article_id=e.article_id))
         for alert in alerts:
             delivered = await topics.alerts.send(key=alert.entity.id, value=alert)
             await delivered

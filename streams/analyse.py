@@ -1,5 +1,5 @@
-"""From a batch of unique articles to resolved entities (pure; runs in a thread), and
-from analysed articles to the messages the extract stage publishes.
+"""From a batch of unique articles to resolved entities and claims (pure; runs in a
+thread), and from analysed articles to the messages the extract stage publishes.
 
 The extract agent hands a whole batch here so that spaCy sees it through one
 ``nlp.pipe`` call: batching is where spaCy's throughput comes from.
@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from schemas import EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
+from schemas import ClaimRecord, EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
+from streams.claims import ClaimExtractor
 from streams.nlp import extract_mentions
 from streams.resolve import ResolvedEntity, Resolver
 
@@ -41,23 +42,32 @@ def analyse_batch(
     ]
 
 
-def watched_events(analysis: Analysis) -> list[EntityClaims]:
-    """One entity-claims message per watched entity of the article."""
+def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[EntityClaims]:
+    """One entity-claims message per watched entity of the article, with its claims.
+
+    Only the sentences about a watched entity are parsed (by the extractor); the other
+    people of the article are passed along so that their facts are not given to it.
+    """
     article = analysis.article
-    return [
-        EntityClaims(
-            entity_id=e.id,
-            entity_name=e.name,
-            kind=e.kind,
+    events = []
+    for entity in analysis.entities:
+        if not entity.watched:
+            continue
+        others = [span for other in analysis.entities
+                  if other.label == "PERSON" and other.id != entity.id for span in other.spans]
+        claims = extractor.extract(analysis.doc, entity.spans, others, article.published_at)
+        events.append(EntityClaims(
+            entity_id=entity.id,
+            entity_name=entity.name,
+            kind=entity.kind,
             article_id=article.id,
             source=article.source,
             published_at=article.published_at,
-            first_sentence=article.text[e.sentences[0][0]:e.sentences[0][1]].strip(),
-            claims=[],
-        )
-        for e in analysis.entities
-        if e.watched
-    ]
+            first_sentence=article.text[entity.sentences[0][0]:entity.sentences[0][1]].strip(),
+            claims=[ClaimRecord(attribute=c.attribute, value=c.value, sentence=c.sentence,
+                                attribution=c.attribution) for c in claims],
+        ))
+    return events
 
 
 def enriched_record(analysis: Analysis) -> EnrichedArticle:

@@ -1,43 +1,234 @@
-"""Entity fact profiles and alert rules."""
+"""Fact profiles of watched entities and the rules that turn new claims into alerts.
+
+Pure: a profile and an EntityClaims event in, the next profile and its alerts out. The
+store (``streams.store.profiles``) makes the read-modify-write atomic per entity.
+
+Rules, per claim (attribute, value) of one article:
+
+* the article was applied before -> nothing changes, nothing is alerted (idempotent);
+* the value is recorded already -> the profile gains the source, article and sentence;
+  no alert (a second wire repeating a fact is corroboration, not news);
+* the entity had no profile -> one ``new_entity`` alert; the article's claims fill the
+  profile without ``new_detail`` alerts of their own;
+* a new value of a multi-valued attribute, or of an attribute with no value yet ->
+  ``new_detail``;
+* a new value of a single-valued attribute that already has another value ->
+  ``conflict``, carrying the earlier values with their sources and sentences. Inside one
+  article, values with the SAME attribution are narrative ("held in Gaza, later moved to
+  Rafah" style noise) and are recorded without alert; different attributions conflict;
+* ``status`` moves through stages (``status_stages`` in claim_rules.yaml: missing <
+  held < released = rescued = killed). A higher stage from an article published no
+  earlier than the current status was last seen is a ``status_change``; a lower stage
+  from an article published no later than the current status was first seen is history
+  (recorded, no alert); anything else — same stage with another value (released vs
+  killed), or a newer article going back a stage — is a ``conflict``. Articles without
+  ``published_at`` are placed at ``detected_at``;
+* the date of a status (``dates_status`` in claim_rules.yaml: ``released_on`` dates
+  ``released``) rides on the ``status_change`` it dates: recorded in the profile, with no
+  ``new_detail`` of its own, so one release is one alert.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from schemas import Alert, AlertEntity, EntityClaims, Evidence
-from streams.alerts import alert_id
+import yaml
+
+from schemas import Alert, AlertEntity, EntityClaims, Evidence, PreviousValue
+from streams.alerts import build_alert
+from streams.claim_values import ClaimValues
+
+DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
+
+
+@dataclass(frozen=True)
+class AttributeRules:
+    """Cardinality and status stages, read from claim_rules.yaml."""
+
+    multi_valued: frozenset[str]
+    status_stages: dict[str, int]
+    status_dates: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> AttributeRules:
+        data = yaml.safe_load((path or DEFAULT_RULES).read_text("utf-8"))
+        attributes = data["attributes"]
+        multi = frozenset(a for a, spec in attributes.items() if spec.get("multi"))
+        dates = {a: frozenset(spec["dates_status"]) for a, spec in attributes.items()
+                 if spec.get("dates_status")}
+        return cls(multi_valued=multi, status_stages=dict(data.get("status_stages") or {}),
+                   status_dates=dates)
+
+
+@cache
+def _default_rules() -> AttributeRules:
+    return AttributeRules.load()
+
+
+@cache
+def _values() -> ClaimValues:
+    return ClaimValues.load()
+
+
+@dataclass
+class ValueRecord:
+    """One value of one attribute and everything that supports it."""
+
+    value: str
+    sources: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    evidence: list[dict[str, str | None]] = field(default_factory=list)
+    first_seen: str = ""
+    last_seen: str = ""
+
+    @property
+    def independent_sources(self) -> int:
+        """Distinct sources (an article without a source counts as its own source)."""
+        return len(set(self.sources))
+
+    def add(self, ev: dict[str, str | None], source: str, when: str) -> None:
+        if ev["article_id"] not in self.article_ids:
+            self.article_ids.append(str(ev["article_id"]))
+        if source not in self.sources:
+            self.sources.append(source)
+        if ev not in self.evidence:
+            self.evidence.append(ev)
+        self.first_seen = min(filter(None, (self.first_seen, when)), key=_ts)
+        self.last_seen = max(filter(None, (self.last_seen, when)), key=_ts)
 
 
 @dataclass
 class Profile:
+    """What the wires say about one entity: attribute -> values with their evidence."""
+
     entity_id: str
     name: str
     kind: str | None = None
-    articles: list[str] = field(default_factory=list)
+    attributes: dict[str, list[ValueRecord]] = field(default_factory=dict)
+    article_ids: list[str] = field(default_factory=list)
+    first_seen: str = ""
+
+    def values(self, attribute: str) -> list[str]:
+        """Recorded values of an attribute, oldest first."""
+        return [r.value for r in self.attributes.get(attribute, [])]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity_id": self.entity_id, "name": self.name, "kind": self.kind,
-                "articles": self.articles}
+        """JSON-able form (includes each value's independent source count)."""
+        data = asdict(self)
+        for attr, records in self.attributes.items():
+            for rec, out in zip(records, data["attributes"][attr], strict=True):
+                out["independent_sources"] = rec.independent_sources
+        return data
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Profile:
-        return cls(**d)
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        attributes = {
+            attr: [ValueRecord(**{k: v for k, v in r.items() if k != "independent_sources"})
+                   for r in records]
+            for attr, records in (data.get("attributes") or {}).items()
+        }
+        return cls(entity_id=data["entity_id"], name=data["name"], kind=data.get("kind"),
+                   attributes=attributes, article_ids=list(data.get("article_ids") or []),
+                   first_seen=data.get("first_seen") or "")
 
 
-def apply_claims(
-    profile: Profile | None, event: EntityClaims, detected_at: str
-) -> tuple[Profile, list[Alert]]:
-    alerts = []
+def _ts(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _previous(records: list[ValueRecord]) -> list[PreviousValue]:
+    return [PreviousValue(value=r.value, sources=list(r.sources),
+                          evidence=[Evidence(**e) for e in r.evidence]) for r in records]
+
+
+def apply_claims(profile: Profile | None, event: EntityClaims, detected_at: str,
+                 rules: AttributeRules | None = None) -> tuple[Profile, list[Alert]]:
+    """The profile after ``event`` and the alerts it raises (see module docstring)."""
+    rules = rules or _default_rules()
+    if profile is not None and event.article_id in profile.article_ids:
+        return profile, []
+    when = event.published_at or detected_at
+    source = event.source or event.article_id
+    entity = AlertEntity(id=event.entity_id, name=event.entity_name, kind=event.kind)
+    alerts: list[Alert] = []
+    is_new = profile is None
     if profile is None:
-        profile = Profile(event.entity_id, event.entity_name, event.kind)
-        alerts.append(Alert(
-            alert_id=alert_id(event.entity_id, "new_entity", None, None), type="new_entity",
-            entity=AlertEntity(id=event.entity_id, name=event.entity_name, kind=event.kind),
-            article_id=event.article_id, detected_at=detected_at,
-            evidence=[Evidence(article_id=event.article_id, sentence=event.first_sentence,
-                               source=event.source)],
-        ))
-    if event.article_id not in profile.articles:
-        profile.articles.append(event.article_id)
-    return profile, alerts
+        profile = Profile(event.entity_id, event.entity_name, event.kind, first_seen=when)
+        alerts.append(build_alert("new_entity", entity, event.article_id, detected_at, [
+            Evidence(article_id=event.article_id, sentence=event.first_sentence,
+                     source=event.source)]))
+    else:
+        profile = copy.deepcopy(profile)
+    profile.article_ids.append(event.article_id)
+    stage = rules.status_stages
+    claims = sorted(event.claims, key=lambda c: stage.get(c.value, 0)
+                    if c.attribute == "status" else 0)
+    for claim in claims:
+        value = _values().normalise(claim.attribute, claim.value)
+        ev = {"article_id": event.article_id, "sentence": claim.sentence,
+              "source": event.source, "attribution": claim.attribution}
+        records = profile.attributes.setdefault(claim.attribute, [])
+        known = next((r for r in records if r.value == value), None)
+        if known is not None:
+            known.add(ev, source, when)
+            continue
+        rec = ValueRecord(value)
+        rec.add(ev, source, when)
+        others = list(records)
+        records.append(rec)
+        kind = _decide(claim.attribute, rec, others, event.article_id, when, rules)
+        if kind == "new_detail" and is_new:
+            continue
+        if kind is not None:
+            previous = _previous(others) if kind in ("conflict", "status_change") else []
+            alerts.append(build_alert(
+                kind, entity, event.article_id, detected_at, [Evidence(**ev)],
+                attribute=claim.attribute, value=value, previous=previous))
+    return profile, _without_dated_status(alerts, rules)
+
+
+def _without_dated_status(alerts: list[Alert], rules: AttributeRules) -> list[Alert]:
+    """Drop a date's ``new_detail`` when this article's ``status_change`` is what it dates."""
+    changed_to = {a.value for a in alerts if a.type == "status_change"}
+    return [a for a in alerts if not (
+        a.type == "new_detail" and rules.status_dates.get(a.attribute or "", frozenset())
+        & changed_to)]
+
+
+def _decide(attribute: str, rec: ValueRecord, others: list[ValueRecord], article_id: str,
+            when: str, rules: AttributeRules) -> str | None:
+    """Alert type for a value not recorded before, or None for a silent record."""
+    if attribute in rules.multi_valued or not others:
+        return "new_detail"
+    mine = rec.evidence[0]["attribution"]
+    same_article = [o for o in others if o.article_ids == [article_id]]
+    if any(_attributions(o, article_id) - {mine} for o in same_article):
+        return "conflict"
+    prior = [o for o in others if o not in same_article]
+    if not prior:
+        return None
+    if attribute != "status":
+        return "conflict"
+    stage = rules.status_stages
+    current = max(prior, key=lambda o: _ts(o.last_seen))
+    new, cur = stage.get(rec.value), stage.get(current.value)
+    if new is None or cur is None:
+        return "conflict"
+    if new > cur and _ts(when) >= _ts(current.last_seen):
+        return "status_change"
+    if new < cur and _ts(when) <= _ts(current.first_seen):
+        return None
+    return "conflict"
+
+
+def _attributions(rec: ValueRecord, article_id: str) -> set[str | None]:
+    return {e["attribution"] for e in rec.evidence if e["article_id"] == article_id}

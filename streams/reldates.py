@@ -1,0 +1,121 @@
+"""Resolve the date phrases wire copy uses ("on Monday", "two weeks ago", "in March")
+against the article's publication time.
+
+Wires rarely print absolute dates for recent events, so a captured_on/released_on claim
+is only comparable across articles once it is pinned to the calendar. The result is
+ISO 8601 with the precision the phrase carries: ``2026``, ``2026-03`` or ``2026-03-09``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_UNIT_DAYS = {"day": 1, "week": 7}
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?")
+_MONTH_DAY = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+_MONTH_YEAR = re.compile(r"\b([a-z]+)\s+(\d{4})\b")
+_AGO = re.compile(r"\b(\d+|[a-z]+)\s+(day|week|month|year)s?\s+ago\b")
+_YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
+
+
+def parse_published(published_at: str | None) -> date | None:
+    """The calendar day of an ISO timestamp (``Z`` accepted); None when absent or invalid."""
+    if not published_at:
+        return None
+    try:
+        return datetime.fromisoformat(published_at.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _shift_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + (day.month - 1) - months
+    return index // 12, index % 12 + 1
+
+
+def _month_before(pub: date, month: int) -> str:
+    """Year-month of the latest ``month`` not after the publication month."""
+    year = pub.year if month <= pub.month else pub.year - 1
+    return f"{year}-{month:02d}"
+
+
+def _day(pub: date | None, year: int | None, month: int, day: int) -> str | None:
+    if year is None:
+        if pub is None:
+            return None
+        year = pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def resolve_date(text: str, published_at: str | None) -> str | None:
+    """ISO date (reduced precision allowed) of a date phrase, or None when it is not one.
+
+    Relative phrases need ``published_at``; without it only absolute dates resolve.
+    """
+    t = text.lower().strip()
+    pub = parse_published(published_at)
+    if m := _ISO.search(t):
+        return m.group(0)
+    for m in _DAY_MONTH.finditer(t):
+        if m.group(2) in _MONTHS:
+            year = int(m.group(3)) if m.group(3) else None
+            return _day(pub, year, _MONTHS[m.group(2)], int(m.group(1)))
+    for m in _MONTH_DAY.finditer(t):
+        if m.group(1) in _MONTHS and int(m.group(2)) <= 31:
+            year = int(m.group(3)) if m.group(3) else None
+            return _day(pub, year, _MONTHS[m.group(1)], int(m.group(2)))
+    for m in _MONTH_YEAR.finditer(t):
+        if m.group(1) in _MONTHS:
+            return f"{m.group(2)}-{_MONTHS[m.group(1)]:02d}"
+    if m := _YEAR.search(t):
+        return m.group(1)
+    if pub is None:
+        return None
+    return _relative(t, pub)
+
+
+def _relative(t: str, pub: date) -> str | None:
+    words = t.split()
+    if "yesterday" in words:
+        return (pub - timedelta(days=1)).isoformat()
+    if {"today", "tonight"} & set(words) or "this" in words and {
+            "morning", "afternoon", "evening"} & set(words):
+        return pub.isoformat()
+    if m := _AGO.search(t):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS.get(m.group(1))
+        if n is None:
+            return None
+        unit = m.group(2)
+        if unit in _UNIT_DAYS:
+            return (pub - timedelta(days=n * _UNIT_DAYS[unit])).isoformat()
+        if unit == "month":
+            return "{}-{:02d}".format(*_shift_months(pub, n))
+        return str(pub.year - n)
+    if "year" in words:
+        return str(pub.year - 1) if "last" in words else str(pub.year)
+    if "month" in words:
+        back = 1 if "last" in words else 0
+        return "{}-{:02d}".format(*_shift_months(pub, back))
+    if "week" in words and "last" in words:
+        return (pub - timedelta(days=7)).isoformat()
+    for w in words:
+        if w in _WEEKDAYS:
+            back = (pub.weekday() - _WEEKDAYS[w]) % 7
+            if "last" in words and back == 0:
+                back = 7
+            return (pub - timedelta(days=back)).isoformat()
+        if w in _MONTHS and len(w) > 3:
+            return _month_before(pub, _MONTHS[w])
+    return None

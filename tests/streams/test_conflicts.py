@@ -1,0 +1,137 @@
+"""Profile rules: new entity, new detail, conflict, status change, idempotence."""
+
+from __future__ import annotations
+
+import orjson
+
+from schemas import Alert, ClaimRecord, EntityClaims
+from streams.conflicts import Profile, apply_claims
+
+NLF, SRB = "Northern Liberation Front", "Southern Resistance Brigades"
+
+
+def event(article: str, source: str, published: str, claims: list[tuple[str, str, str | None]],
+          sentence: str = "Daniel Orlov is held.") -> EntityClaims:
+    return EntityClaims(
+        entity_id="daniel-orlov", entity_name="Daniel Orlov", article_id=article,
+        first_sentence=sentence, kind="hostage", source=source, published_at=published,
+        claims=[ClaimRecord(attribute=a, value=v, sentence=f"{a}: {v}", attribution=who)
+                for a, v, who in claims])
+
+
+def run(events: list[EntityClaims]) -> tuple[Profile, list[Alert]]:
+    profile, alerts = None, []
+    for i, ev in enumerate(events):
+        profile, new = apply_claims(profile, ev, f"2026-03-1{i}T12:00:00Z")
+        alerts += new
+    assert profile is not None
+    return profile, alerts
+
+
+def kinds(alerts: list[Alert]) -> list[tuple[str, str | None]]:
+    return [(a.type, a.attribute) for a in alerts]
+
+
+WIRE_A = event("a1", "Wire A", "2026-03-01T08:00:00Z",
+               [("held_by", "NLF", None), ("role", "civilian", None), ("status", "held", None)])
+WIRE_B = event("b1", "Wire B", "2026-03-02T08:00:00Z",
+               [("held_by", SRB, "army"), ("role", "reservist", "army")])
+WIRE_C = event("c1", "Wire C", "2026-03-05T08:00:00Z", [("status", "released", None)])
+WIRE_D = event("d1", "Wire D", "2026-03-06T08:00:00Z",
+               [("held_by", "the Northern Liberation Front", None)])
+
+
+def test_scenario_three_wires_and_a_repeat() -> None:
+    profile, alerts = run([WIRE_A, WIRE_B, WIRE_C, WIRE_D])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "held_by"),
+                             ("conflict", "role"), ("status_change", "status")]
+    held_by = alerts[1]
+    assert held_by.value == SRB
+    assert [p.value for p in held_by.previous] == [NLF]
+    assert held_by.previous[0].sources == ["Wire A"]
+    assert held_by.evidence[0].attribution == "army"
+    assert held_by.evidence[0].sentence == f"held_by: {SRB}"
+    assert alerts[2].value == "military" and alerts[2].previous[0].value == "civilian"
+    assert alerts[3].value == "released" and alerts[3].previous[0].value == "held"
+    nlf = profile.attributes["held_by"][0]
+    assert nlf.value == NLF and nlf.independent_sources == 2 and nlf.article_ids == ["a1", "d1"]
+    assert len({a.alert_id for a in alerts}) == 4
+
+
+def test_same_event_twice_changes_nothing() -> None:
+    profile, _ = run([WIRE_A, WIRE_B])
+    again, alerts = apply_claims(profile, WIRE_B, "2026-03-20T00:00:00Z")
+    assert alerts == []
+    assert again.to_dict() == profile.to_dict()
+
+
+def test_new_detail_and_multi_valued_location() -> None:
+    _, alerts = run([WIRE_A,
+                     event("b2", "Wire B", "2026-03-02T00:00:00Z",
+                           [("location", "Gaza", None), ("nationality", "French", None)]),
+                     event("b3", "Wire E", "2026-03-03T00:00:00Z", [("location", "Rafah", None)])])
+    assert kinds(alerts) == [("new_entity", None), ("new_detail", "location"),
+                             ("new_detail", "nationality"), ("new_detail", "location")]
+
+
+def test_older_article_saying_held_after_release_is_history() -> None:
+    late = event("z", "Wire Z", "2026-02-20T00:00:00Z", [("status", "held", None)])
+    _, alerts = run([event("r", "Wire R", "2026-03-05T00:00:00Z",
+                           [("status", "released", None)]), late])
+    assert kinds(alerts) == [("new_entity", None)]
+
+
+def test_released_then_killed_is_a_conflict() -> None:
+    _, alerts = run([WIRE_C, event("k", "Wire K", "2026-03-06T00:00:00Z",
+                                   [("status", "killed", "NLF")])])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status")]
+
+
+def test_newer_article_going_back_a_stage_is_a_conflict() -> None:
+    _, alerts = run([WIRE_C, event("h", "Wire H", "2026-03-09T00:00:00Z",
+                                   [("status", "held", None)])])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status")]
+
+
+def test_release_from_an_older_article_is_not_a_status_change() -> None:
+    _, alerts = run([WIRE_A, event("old", "Wire O", "2026-02-01T00:00:00Z",
+                                   [("status", "released", None)])])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status")]
+
+
+def test_one_article_two_attributions_disagree() -> None:
+    _, alerts = run([event("x", "Wire X", "2026-03-01T00:00:00Z",
+                           [("role", "civilian", "family"), ("role", "soldier", "NLF")])])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "role")]
+    assert alerts[1].previous[0].evidence[0].attribution == "family"
+
+
+def test_one_article_narrating_held_then_released() -> None:
+    _, alerts = run([WIRE_A, event("n", "Wire N", "2026-03-04T00:00:00Z",
+                                   [("status", "released", None), ("status", "held", None)])])
+    assert kinds(alerts) == [("new_entity", None), ("status_change", "status")]
+
+
+def test_profile_round_trips_through_json() -> None:
+    profile, _ = run([WIRE_A, WIRE_B, WIRE_C])
+    data = orjson.loads(orjson.dumps(profile.to_dict()))
+    assert Profile.from_dict(data) == profile
+    assert data["attributes"]["held_by"][0]["independent_sources"] == 1
+
+
+def test_input_profile_is_not_mutated() -> None:
+    profile, _ = run([WIRE_A])
+    before = profile.to_dict()
+    apply_claims(profile, WIRE_B, "2026-03-20T00:00:00Z")
+    assert profile.to_dict() == before
+
+
+def test_a_release_date_rides_on_the_status_change_it_dates() -> None:
+    release = event("c2", "Wire C", "2026-03-05T08:00:00Z",
+                    [("status", "released", None), ("released_on", "2026-03-04", None)])
+    profile, alerts = run([WIRE_A, release])
+    assert kinds(alerts) == [("new_entity", None), ("status_change", "status")]
+    assert profile.values("released_on") == ["2026-03-04"]
+    later = event("e2", "Wire E", "2026-03-07T08:00:00Z", [("released_on", "2026-03-03", "army")])
+    _, more = run([WIRE_A, release, later])
+    assert kinds(more)[-1] == ("conflict", "released_on")
