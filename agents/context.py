@@ -26,8 +26,6 @@ from streams.store.registry import RedisRegistry
 from streams.topics import declare_topics
 from streams.watchlist import Watchlist, load_watchlist
 
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
 topics = declare_topics(app, settings)
 
 
@@ -39,7 +37,7 @@ class Services:
     @cached_property
     def redis(self) -> redis.Redis:
         # Timeouts turn a hung Redis into an error that ``agents.retry`` waits out.
-        return redis.Redis.from_url(settings.redis_dsn() or DEFAULT_REDIS, socket_timeout=5,
+        return redis.Redis.from_url(settings.redis_client_url(), socket_timeout=5,
                                     socket_connect_timeout=2, health_check_interval=15)
 
     @cached_property

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from streams.exceptions import StackError
-from streams.settings import Settings
+from streams.settings import LOCAL_REDIS_URL, Settings
 
 LOCAL_REDIS = ("127.0.0.1", 6379)
 
@@ -173,7 +173,7 @@ def open_stack(settings: Settings, *, fresh_redis: bool = False) -> Stack:
             stack.started.append(f"Tansu broker at {stack.broker}")
         if not stack.redis_url:
             if not fresh_redis and redis_answers(*LOCAL_REDIS):
-                stack.redis_url = "redis://127.0.0.1:6379/0"
+                stack.redis_url = LOCAL_REDIS_URL
             elif shutil.which("redis-server"):
                 proc, stack.redis_url = start_redis_server()
                 stack._procs.append(proc)

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+
 
 class Settings(BaseSettings):
     """wirewatch configuration (frozen: read once, passed around)."""
@@ -96,6 +98,10 @@ class Settings(BaseSettings):
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (never logged)."""
         return self.redis_url.get_secret_value() if self.redis_url else None
+
+    def redis_client_url(self) -> str:
+        """The configured Redis, or the local one: what clients connect to."""
+        return self.redis_dsn() or LOCAL_REDIS_URL
 
 
 @cache

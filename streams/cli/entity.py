@@ -14,8 +14,6 @@ from streams.conflicts import Profile
 from streams.settings import get_settings
 from streams.store.profiles import RedisProfileStore
 
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
 
 async def _find(name: str, url: str, namespace: str) -> Profile | None:
     client = redis.Redis.from_url(url)
@@ -47,7 +45,7 @@ def render(profile: Profile) -> Table:
 def entity(name: str, as_json: bool) -> None:
     """Print the fact profile of NAME (entity id or name) with its sources."""
     settings = get_settings()
-    profile = asyncio.run(_find(name, settings.redis_dsn() or DEFAULT_REDIS, settings.namespace))
+    profile = asyncio.run(_find(name, settings.redis_client_url(), settings.namespace))
     if profile is None:
         raise click.ClickException(f"no profile for {name!r}")
     if as_json:

@@ -20,7 +20,6 @@ from streams.settings import get_settings
 from streams.store.registry import RedisRegistry, RegistryEntry
 from streams.watchlist import WatchedEntity, entity_id
 
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 T = TypeVar("T")
 
 
@@ -49,7 +48,7 @@ def watch(ctx: click.Context, redis_url: str | None, namespace: str | None) -> N
     """Add, remove and list watched entities."""
     settings = get_settings()
     ctx.obj = {
-        "redis_url": redis_url or settings.redis_dsn() or DEFAULT_REDIS,
+        "redis_url": redis_url or settings.redis_client_url(),
         "namespace": namespace or settings.namespace,
     }
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 import orjson
 from click.testing import CliRunner
 
-import streams.cli.entity as entity_cli
 from schemas import ClaimRecord, EntityClaims
 from streams.conflicts import apply_claims
 from streams.settings import Settings
 from streams.store.profiles import RedisProfileStore
+
+# The package re-exports the command under the module's name; take the module itself.
+entity_cli = importlib.import_module("streams.cli.entity")
 
 
 async def test_entity_command_prints_profile(redis_factory, monkeypatch) -> None:
