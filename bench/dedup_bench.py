@@ -28,12 +28,13 @@ from streams.dedup import Fingerprinter  # noqa: E402
 from streams.nlp import load_model  # noqa: E402
 from streams.normalize import normalize  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from streams.store.dedup import RedisDedupStore  # noqa: E402
+from streams.store.dedup import DedupRequest, RedisDedupStore  # noqa: E402
 
 
 async def dedup_pass(store: RedisDedupStore, fingerprinter: Fingerprinter,
                      articles: list[dict]) -> tuple[list[float], list[float], float]:
-    """Per-article seconds for originals and copies, and the wall time of the pass."""
+    """One article at a time: per-article seconds for originals and copies, and the wall
+    time of the pass."""
     originals, copies = [], []
     started = time.perf_counter()
     for i, article in enumerate(articles):
@@ -43,6 +44,18 @@ async def dedup_pass(store: RedisDedupStore, fingerprinter: Fingerprinter,
                                                   f"bench:0:{i}")
         (copies if decision.is_duplicate else originals).append(time.perf_counter() - t0)
     return originals, copies, time.perf_counter() - started
+
+
+async def batched_pass(store: RedisDedupStore, fingerprinter: Fingerprinter,
+                       articles: list[dict], batch: int) -> float:
+    """As the ingest agent does it: ``batch`` checks per Redis round trip. Wall time."""
+    started = time.perf_counter()
+    for start in range(0, len(articles), batch):
+        await store.check_many([
+            DedupRequest(a["id"], a.get("source"),
+                         fingerprinter.fingerprint(normalize(a["body"])), f"bench:1:{start + i}")
+            for i, a in enumerate(articles[start:start + batch])])
+    return time.perf_counter() - started
 
 
 async def redis_bytes(client: redis.Redis, namespace: str) -> int:
@@ -59,11 +72,16 @@ async def measure(args: argparse.Namespace) -> dict[str, float]:
     namespace = f"wwbench:{uuid.uuid4().hex[:8]}"
     store = RedisDedupStore(client, namespace, settings.dedup_threshold,
                             int(settings.retention_days * 86400))
+    batched_store = RedisDedupStore(client, f"{namespace}:batched", settings.dedup_threshold,
+                                    int(settings.retention_days * 86400))
     fingerprinter = Fingerprinter(settings.dedup_num_perm, settings.dedup_bands,
                                   settings.dedup_shingle)
     try:
         originals, copies, wall = await dedup_pass(store, fingerprinter, corpus.articles)
-        used = await redis_bytes(client, namespace)
+        batched_wall = await batched_pass(batched_store, fingerprinter, corpus.articles,
+                                          settings.batch_size)
+        used = await redis_bytes(client, namespace) - await redis_bytes(
+            client, f"{namespace}:batched")
     finally:
         keys = [k async for k in client.scan_iter(match=f"{namespace}:*", count=1000)]
         if keys:
@@ -83,6 +101,8 @@ async def measure(args: argparse.Namespace) -> dict[str, float]:
     return {
         "articles": len(corpus.articles), "copies": len(copies),
         "throughput": len(corpus.articles) / wall,
+        "batched_throughput": len(corpus.articles) / batched_wall,
+        "batch": settings.batch_size,
         "copy_ms": copy_cost * 1000, "original_dedup_ms": statistics.mean(originals) * 1000,
         "ner_ms": ner * 1000, "new_ms": new_cost * 1000, "ratio": new_cost / copy_cost,
         "bytes_per_article": used / len(originals),
@@ -98,8 +118,10 @@ def markdown(figures: dict[str, float], command: str) -> str:
         f"Corpus: {figures['articles']:.0f} generated wire articles (400-800 words), "
         f"{figures['copies']:.0f} of them syndicated copies.", "",
         "| measure | value | goal |", "|---|---|---|",
-        f"| dedup throughput (normalise + MinHash + Redis script) | "
-        f"{figures['throughput']:,.0f} articles/s | >= 2,000 |",
+        f"| dedup throughput, one Redis round trip per article | "
+        f"{figures['throughput']:,.0f} articles/s | |",
+        f"| dedup throughput, {figures['batch']:.0f} checks per round trip (as `ingest` runs) | "
+        f"{figures['batched_throughput']:,.0f} articles/s | >= 2,000 |",
         f"| cost of a copy (dropped before NLP) | {figures['copy_ms']:.2f} ms | |",
         f"| cost of a new article (dedup {figures['original_dedup_ms']:.2f} ms + spaCy NER "
         f"{figures['ner_ms']:.1f} ms) | {figures['new_ms']:.1f} ms | |",

@@ -41,8 +41,20 @@ class Cluster:
     sources: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DedupRequest:
+    """One article to check: its id, source, fingerprint and Kafka delivery coordinate."""
+
+    article_id: str
+    source: str | None
+    fp: Fingerprint
+    delivery: str
+
+
 class DedupStore(Protocol):
-    """Check an article against what was seen, and register it if it is an original."""
+    """Check articles against what was seen, and register the originals."""
+
+    async def check_many(self, requests: list[DedupRequest]) -> list[DedupDecision]: ...
 
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
@@ -71,15 +83,26 @@ class RedisDedupStore:
         self.threshold, self.ttl_seconds = threshold, ttl_seconds
         self._script = client.register_script(SCRIPT)
 
+    async def check_many(self, requests: list[DedupRequest]) -> list[DedupDecision]:
+        """Decide a batch in one round trip. Redis runs the pipelined scripts one after
+        the other, each atomically, so a copy later in the batch sees the original
+        registered earlier in it: the same decisions as one call at a time."""
+        async with self.client.pipeline(transaction=False) as pipe:
+            for r in requests:
+                await self._script(client=pipe, args=[
+                    self.namespace, r.article_id, r.source or "", r.fp.exact,
+                    pack_entry(r.article_id, r.fp), r.fp.shingles, r.delivery, self.threshold,
+                    self.ttl_seconds, len(r.fp.signature), *_band_fields(r.fp),
+                ])
+            raws = await pipe.execute()
+        return [_decision(r.article_id, raw.decode() if isinstance(raw, bytes) else raw)
+                for r, raw in zip(requests, raws, strict=True)]
+
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
     ) -> DedupDecision:
-        raw = await self._script(args=[
-            self.namespace, article_id, source or "", fp.exact, pack_entry(article_id, fp),
-            fp.shingles, delivery, self.threshold, self.ttl_seconds, len(fp.signature),
-            *_band_fields(fp),
-        ])
-        return _decision(article_id, raw.decode() if isinstance(raw, bytes) else raw)
+        [decision] = await self.check_many([DedupRequest(article_id, source, fp, delivery)])
+        return decision
 
     async def cluster(self, article_id: str) -> Cluster:
         data = await self.client.hgetall(f"{self.namespace}:dedup:cluster:{article_id}")
@@ -98,6 +121,10 @@ class MemoryDedupStore:
         self._bands: dict[bytes, str] = {}
         self._deliveries: dict[str, DedupDecision] = {}
         self._clusters: dict[str, Cluster] = {}
+
+    async def check_many(self, requests: list[DedupRequest]) -> list[DedupDecision]:
+        return [await self.check_and_register(r.article_id, r.source, r.fp, r.delivery)
+                for r in requests]
 
     async def check_and_register(
         self, article_id: str, source: str | None, fp: Fingerprint, delivery: str
