@@ -10,24 +10,16 @@ to it. Cost = extractor wall time (parse + match + normalise) / sentences parsed
 from __future__ import annotations
 
 import json
-import re
+import sys
 import time
 from pathlib import Path
 
 import click
 
-from streams.claims import ClaimExtractor
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "claims" / "labelled.jsonl"
-
-
-def spans(text: str, names: list[str]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            if not any(s <= m.start() < e for s, e in out):
-                out.append((m.start(), m.end()))
-    return sorted(out)
+from streams.claims import ClaimExtractor  # noqa: E402
+from tests.fixtures.claims_set import LABELLED, spans  # noqa: E402
 
 
 @click.command()

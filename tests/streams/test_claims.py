@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 
 from streams.claims import Claim, ClaimExtractor
+from tests.fixtures.claims_set import LABELLED, spans
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "claims" / "labelled.jsonl"
 PUBLISHED = "2026-03-11T09:00:00Z"  # a Wednesday
 
 pytestmark = pytest.mark.model
@@ -21,14 +19,6 @@ def extractor() -> ClaimExtractor:
     return ClaimExtractor()
 
 
-def spans(text: str, names: list[str]) -> list[tuple[int, int]]:
-    """Char spans of each name (longest first, no overlaps) — what resolution would give."""
-    out: list[tuple[int, int]] = []
-    for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            if not any(s <= m.start() < e for s, e in out):
-                out.append((m.start(), m.end()))
-    return sorted(out)
 
 
 def run(ex: ClaimExtractor, text: str, target: str, others: tuple[str, ...] = (),
