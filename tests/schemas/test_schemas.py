@@ -1,5 +1,8 @@
 """The Faust Records and the JSON Schema files describe the same messages."""
 
+import importlib
+import inspect
+
 import jsonschema
 import orjson
 import pytest
@@ -61,3 +64,10 @@ def test_alert_type_outside_the_enum_is_refused():
            "evidence": [{"article_id": "a", "sentence": "s"}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, load_schema("alert"))
+
+
+def test_every_reason_in_the_dead_letter_schema_is_one_the_code_gives():
+    reasons = set(load_schema("dead_letter")["properties"]["reason"]["enum"])
+    code = "".join(inspect.getsource(importlib.import_module(name))
+                   for name in ("streams.validate", "agents.ingest"))
+    assert {r for r in reasons if f'"{r}"' in code} == reasons
