@@ -19,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jellyfish
@@ -81,6 +81,9 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(table.canon.get(p, p) for p in kept)
 
 
+# Name parts and names recur from article to article; comparing them is the resolver's
+# and the registry's hot path, and the functions are pure: remember recent answers.
+@lru_cache(maxsize=1 << 16)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two canonicalised name parts; >= TOKEN_EQUAL means the same part."""
     if a == b:
@@ -122,6 +125,7 @@ def _subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> list[int] | N
     return positions[::-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def compare_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> Comparison:
     """How the name with parts ``a`` relates to the name with parts ``b``."""
     if not a or not b:
