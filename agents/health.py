@@ -21,37 +21,45 @@ from streams.kafka_io import GroupProbe
 
 log = logging.getLogger(__name__)
 INPUTS = [settings.topic_articles, settings.topic_unique, settings.topic_entity_claims]
-detector = StallDetector(settings.stall_timeout)
-state: dict[str, Health] = {"health": Health(True, "starting", 0, 0.0)}
-_probe: list[GroupProbe] = []
 
 
-async def sample_health() -> Health:
-    """Take one sample of the group and update the verdict."""
-    if not _probe:
-        probe = GroupProbe(settings, settings.app_id, INPUTS)
-        await probe.start()
-        _probe.append(probe)
-    try:
-        committed, lag = await _probe[0].sample()
-    except Exception as exc:  # the broker itself is unreachable: that is a verdict too
-        health = Health(False, f"cannot read group offsets: {type(exc).__name__}: {exc}", -1, 0)
-    else:
-        health = detector.observe(Sample(time.monotonic(), committed, lag))
-    if health.ok != state["health"].ok:
-        log.warning("health %s: %s", "ok" if health.ok else "RED", health.reason)
-    state["health"] = health
-    return health
+class HealthMonitor:
+    """The worker's latest verdict, and the probe and detector that produce it."""
 
+    def __init__(self) -> None:
+        self.detector = StallDetector(settings.stall_timeout)
+        self.verdict = Health(True, "starting", 0, 0.0)
+        self._probe: GroupProbe | None = None
+
+    async def sample(self) -> Health:
+        """Take one sample of the group and update the verdict."""
+        try:
+            if self._probe is None:
+                probe = GroupProbe(settings, settings.app_id, INPUTS)
+                await probe.start()
+                self._probe = probe
+            committed, lag = await self._probe.sample()
+        except Exception as exc:  # the broker itself is unreachable: that is a verdict too
+            health = Health(False, f"cannot read group offsets: {type(exc).__name__}: {exc}",
+                            -1, 0)
+        else:
+            health = self.detector.observe(Sample(time.monotonic(), committed, lag))
+        if health.ok != self.verdict.ok:
+            log.warning("health %s: %s", "ok" if health.ok else "RED", health.reason)
+        self.verdict = health
+        return health
+
+
+monitor = HealthMonitor()
 
 if settings.web_port is not None:
     setup_prometheus_sensors(app)
 
     @app.timer(interval=max(1.0, settings.stall_timeout / 6))
     async def health_timer() -> None:
-        await sample_health()
+        await monitor.sample()
 
     @app.page("/health")
     async def health_page(web: View, request: Request) -> Response:
-        health = state["health"]
+        health = monitor.verdict
         return web.json(health.to_dict(), status=200 if health.ok else 503)
