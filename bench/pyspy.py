@@ -18,7 +18,7 @@ from pathlib import Path
 # Deepest match wins; order matters only between patterns that can match one frame.
 LAYERS: list[tuple[str, re.Pattern[str]]] = [
     ("spaCy / thinc (NLP)", re.compile(r"[(/](spacy|thinc|cymem|preshed|blis|numpy)/")),
-    ("dedup fingerprint", re.compile(r"[(/]datasketch/|streams/dedup\.py|streams/store/dedup")),
+    ("dedup fingerprint", re.compile(r"[(/]rensa/|streams/dedup\.py|streams/store/dedup")),
     ("normalise / validate", re.compile(r"streams/(normalize|validate)\.py")),
     ("resolution / claims", re.compile(r"streams/(resolve|conflicts|nlp|analyse)\.py|rapidfuzz|"
                                        r"jellyfish|streams/store/profiles")),

@@ -1,81 +1,119 @@
--- Atomic dedup check-and-register (see streams/store/dedup.py for the layout).
--- ARGV: ns, article_id, source, exact, entry, shingles, delivery, threshold,
---       retention_s, signature_bytes, band fields...
-local ns, article_id, source, exact, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local shingles, delivery = tonumber(ARGV[6]), ARGV[7]
-local threshold, retention, sigbytes = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+-- Atomic dedup check-and-register for a batch of articles, in order (see
+-- streams/store/dedup.py for the layout).
+-- ARGV: ns, now (unix seconds), threshold, retention_s, signature_bytes, band_bytes,
+--       then 6 per article: id, source, exact, entry, delivery, packed band digests.
+local ns, now, threshold = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local retention, sigbytes, bandbytes = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local SEP = '\31'
+local FIRST, PER = 7, 6
 
-local now = tonumber(redis.call('TIME')[1])
 local today = math.floor(now / 86400)
 local oldest = math.floor((now - retention) / 86400)
-local function key(day, kind) return ns .. ':dedup:' .. day .. ':' .. kind end
-local function find(kind, field)
-  for day = today, oldest, -1 do
-    local value = redis.call('HGET', key(day, kind), field)
+local expire_at = (today + 1) * 86400 + retention
+local todays = ns .. ':dedup:' .. today
+
+-- Only days that still exist are read: a missing day costs a call per article for nothing.
+local days = {}
+for day = today, oldest, -1 do
+  local bucket = ns .. ':dedup:' .. day
+  if day == today or redis.call('EXISTS', bucket) == 1 then days[#days + 1] = bucket end
+end
+
+-- The first value found for each field, newest day first, and whether it was today's.
+local function lookup(fields)
+  local found, today_has, missing = {}, {}, #fields
+  for d, bucket in ipairs(days) do
+    local values = redis.call('HMGET', bucket, unpack(fields))
+    for i = 1, #fields do
+      if not found[i] and values[i] then
+        found[i], today_has[i], missing = values[i], d == 1, missing - 1
+      end
+    end
+    if missing == 0 then break end
+  end
+  return found, today_has
+end
+
+local function entry_of(id)
+  for _, bucket in ipairs(days) do
+    local value = redis.call('HGET', bucket, 'e' .. id)
     if value then return value end
   end
   return nil
 end
 
--- A redelivered message gets the decision it got the first time.
-local seen = find('d', delivery)
-if seen then return seen end
-
-local decision = nil
-local same_text = find('x', exact)
-if same_text then decision = same_text .. SEP .. '1.0000' .. SEP .. 'exact' end
-
-if not decision and shingles > 0 then
-  local sig = string.sub(entry, 5, 4 + sigbytes)
-  local positions = sigbytes / 4
-  local best, best_id, tried = 0, nil, {}
-  local candidates = {}
-  for day = today, oldest, -1 do
-    local found = redis.call('HMGET', key(day, 'b'), unpack(ARGV, 11))
-    for _, id in ipairs(found) do
-      if id then candidates[#candidates + 1] = id end
-    end
+-- Overlap: max(Jaccard estimate, containment of the smaller shingle set in the larger).
+local function overlap(sig, shingles, other)
+  local size = struct.unpack('<I4', other)
+  local same = 0
+  for p = 1, sigbytes, 4 do
+    if string.sub(sig, p, p + 3) == string.sub(other, 4 + p, 7 + p) then same = same + 1 end
   end
-  for _, candidate in ipairs(candidates) do
-    if not tried[candidate] then
-      tried[candidate] = true
-      local other = find('e', candidate)
-      if other then
-        local size = struct.unpack('<I4', other)
-        local same = 0
-        for p = 1, sigbytes, 4 do
-          if string.sub(sig, p, p + 3) == string.sub(other, 4 + p, 7 + p) then same = same + 1 end
+  local score = same / (sigbytes / 4)
+  if score > 0 and size > 0 and shingles > 0 then
+    local common = score * (shingles + size) / (1 + score)
+    local contained = math.min(1, common / math.min(shingles, size))
+    if contained > score then score = contained end
+  end
+  return score
+end
+
+local function decide(id, source, exact, entry, delivery, packed)
+  local fields = {'d' .. delivery, 'x' .. exact}
+  for i = 0, #packed / bandbytes - 1 do
+    fields[#fields + 1] = 'b' .. string.char(i) .. string.sub(packed, i * bandbytes + 1,
+                                                             (i + 1) * bandbytes)
+  end
+  local found, today_has = lookup(fields)
+  -- A redelivered message gets the decision it got the first time.
+  if found[1] then return found[1] end
+
+  local decision = nil
+  if found[2] then decision = found[2] .. SEP .. '1.0000' .. SEP .. 'exact' end
+  local shingles = struct.unpack('<I4', entry)
+  if not decision and shingles > 0 then
+    local sig = string.sub(entry, 5, 4 + sigbytes)
+    local best, best_id, tried = 0, nil, {}
+    for i = 3, #fields do
+      local candidate = found[i]
+      if candidate and not tried[candidate] then
+        tried[candidate] = true
+        local other = entry_of(candidate)
+        if other then
+          local score = overlap(sig, shingles, other)
+          if score > best then best, best_id = score, candidate end
         end
-        local score = same / positions
-        if score > 0 and size > 0 then
-          local common = score * (shingles + size) / (1 + score)
-          local contained = math.min(1, common / math.min(shingles, size))
-          if contained > score then score = contained end
-        end
-        if score > best then best, best_id = score, candidate end
       end
     end
+    if best_id and best >= threshold then
+      decision = best_id .. SEP .. string.format('%.4f', best) .. SEP .. 'near'
+    end
   end
-  if best_id and best >= threshold then
-    decision = best_id .. SEP .. string.format('%.4f', best) .. SEP .. 'near'
+
+  if decision then
+    local original = string.match(decision, '^([^' .. SEP .. ']*)')
+    local cluster = ns .. ':dedup:cluster:' .. original
+    redis.call('HINCRBY', cluster, 'copies', 1)
+    if source ~= '' then redis.call('HINCRBY', cluster, 'src:' .. source, 1) end
+    redis.call('EXPIREAT', cluster, expire_at)
+  else
+    -- A band taken today keeps its first original; one seen only on an older day is
+    -- written again so it lives as long as this article.
+    local writes = {fields[1], '', fields[2], id, 'e' .. id, entry}
+    for i = 3, #fields do
+      if not today_has[i] then writes[#writes + 1] = fields[i]; writes[#writes + 1] = id end
+    end
+    redis.call('HSET', todays, unpack(writes))
+    return ''
   end
+  redis.call('HSET', todays, fields[1], decision)
+  return decision
 end
 
-local expire_at = (today + 1) * 86400 + retention
-if decision then
-  local original = string.match(decision, '^([^' .. SEP .. ']*)')
-  local cluster = ns .. ':dedup:cluster:' .. original
-  redis.call('HINCRBY', cluster, 'copies', 1)
-  if source ~= '' then redis.call('HINCRBY', cluster, 'src:' .. source, 1) end
-  redis.call('EXPIREAT', cluster, expire_at)
-else
-  decision = ''
-  redis.call('HSET', key(today, 'x'), exact, article_id)
-  redis.call('HSET', key(today, 'e'), article_id, entry)
-  for i = 11, #ARGV do redis.call('HSETNX', key(today, 'b'), ARGV[i], article_id) end
-  for _, kind in ipairs({'x', 'e', 'b'}) do redis.call('EXPIREAT', key(today, kind), expire_at) end
+local decisions = {}
+for a = FIRST, #ARGV, PER do
+  decisions[#decisions + 1] = decide(ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3],
+                                     ARGV[a + 4], ARGV[a + 5])
 end
-redis.call('HSET', key(today, 'd'), delivery, decision)
-redis.call('EXPIREAT', key(today, 'd'), expire_at)
-return decision
+redis.call('EXPIREAT', todays, expire_at)
+return decisions

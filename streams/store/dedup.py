@@ -1,32 +1,35 @@
 """Dedup state: one atomic check-and-register per article, in Redis or in memory.
 
-Redis layout, in day buckets so that expiry costs nothing per article (Redis 7.0 has no
-per-field TTL; a bucket expires whole, ``retention`` after its day ends)::
+Redis layout: one hash per day, so that expiry costs nothing per article (Redis 7.0 has
+no per-field TTL; a day expires whole, ``retention`` after it ends)::
 
-    {ns}:dedup:{day}:x   HASH  exact hash -> original id
-    {ns}:dedup:{day}:e   HASH  original id -> shingle count + MinHash signature
-    {ns}:dedup:{day}:b   HASH  band index + 8-byte band digest -> original id
-    {ns}:dedup:{day}:d   HASH  delivery (topic:partition:offset) -> decision
+    {ns}:dedup:{day}   HASH  x<exact hash>          -> original id
+                             e<original id>         -> shingle count + MinHash signature
+                             b<band index><digest>  -> original id
+                             d<topic:partition:offset> -> decision (redeliveries)
     {ns}:dedup:cluster:{original}  HASH copies, src:<source> -> count
 
 Only originals are registered, so every duplicate points at an original, never at a
-copy of a copy. The whole decision — redelivery, exact match, band candidates, overlap
-check, registration — runs as one Lua script: Redis executes it atomically, so two
-workers receiving near-identical copies at the same moment cannot both register an
-original, and it costs one round trip. (An optimistic WATCH/MULTI version would need
-two round trips and retries under contention; datasketch's Redis storage issues a
-command per band.)
+copy of a copy. The whole decision for a batch — redelivery, exact match, band
+candidates, overlap check, registration, article after article — runs as one Lua
+script: Redis executes it atomically, so two workers receiving near-identical copies at
+the same moment cannot both register an original, and a batch costs one round trip and
+one HMGET per live day per article. (An optimistic WATCH/MULTI version would need two
+round trips and retries under contention; datasketch's Redis storage issues a command
+per band.)
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import redis.asyncio as redis
 
-from streams.dedup import DedupDecision, Fingerprint, overlap, pack_entry, unpack_entry
+from streams.dedup import BAND_BYTES, DedupDecision, Fingerprint, overlap, pack_entry, unpack_entry
 
 _SEP = "\x1f"
 SCRIPT = (Path(__file__).with_suffix(".lua")).read_text(encoding="utf-8")
@@ -75,26 +78,33 @@ def _decision(article_id: str, raw: str) -> DedupDecision:
 
 
 class RedisDedupStore:
-    """Dedup in Redis through one Lua script."""
+    """Dedup in Redis through one Lua script per batch.
+
+    ``clock`` gives the time that picks the day bucket (workers' clocks only need to
+    agree to the day: every live day is searched).
+    """
 
     def __init__(self, client: redis.Redis, namespace: str, threshold: float,
-                 ttl_seconds: int) -> None:
+                 ttl_seconds: int, clock: Callable[[], float] = time.time) -> None:
         self.client, self.namespace = client, namespace
-        self.threshold, self.ttl_seconds = threshold, ttl_seconds
+        self.threshold, self.ttl_seconds, self.clock = threshold, ttl_seconds, clock
         self._script = client.register_script(SCRIPT)
 
     async def check_many(self, requests: list[DedupRequest]) -> list[DedupDecision]:
-        """Decide a batch in one round trip. Redis runs the pipelined scripts one after
-        the other, each atomically, so a copy later in the batch sees the original
-        registered earlier in it: the same decisions as one call at a time."""
-        async with self.client.pipeline(transaction=False) as pipe:
-            for r in requests:
-                await self._script(client=pipe, args=[
-                    self.namespace, r.article_id, r.source or "", r.fp.exact,
-                    pack_entry(r.article_id, r.fp), r.fp.shingles, r.delivery, self.threshold,
-                    self.ttl_seconds, len(r.fp.signature), *_band_fields(r.fp),
-                ])
-            raws = await pipe.execute()
+        """Decide a batch in one atomic script call: articles are decided in order, so a
+        copy later in the batch sees the original registered earlier in it — the same
+        decisions as one call at a time."""
+        if not requests:
+            return []
+        # One Fingerprinter makes every signature in a worker: they share one length.
+        signature_bytes = max(len(r.fp.signature) for r in requests)
+        args: list[str | bytes | float | int] = [
+            self.namespace, self.clock(), self.threshold, self.ttl_seconds, signature_bytes,
+            BAND_BYTES]
+        for r in requests:
+            args += [r.article_id, r.source or "", r.fp.exact, pack_entry(r.article_id, r.fp),
+                     r.delivery, b"".join(r.fp.bands)]
+        raws = await self._script(args=args)
         return [_decision(r.article_id, raw.decode() if isinstance(raw, bytes) else raw)
                 for r, raw in zip(requests, raws, strict=True)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 import redis.asyncio as redis
@@ -130,7 +131,24 @@ async def test_every_key_expires_within_the_retention(redis_client, namespace):
     await check(store, "orig", ORIGINAL)
     await check(store, "copy", VARIANTS["one word edited"])
     keys = [k async for k in redis_client.scan_iter(match=f"{namespace}:*")]
-    assert len(keys) == 5
+    assert len(keys) == 2  # the day bucket and the cluster
     for key in keys:
         ttl = await redis_client.ttl(key)
         assert 0 < ttl <= TTL + 86400, key
+
+
+async def test_older_days_are_searched_until_the_retention_ends(redis_client, namespace):
+    """Originals registered days ago are still found; past the retention they are not."""
+    day = 86400
+    start = (int(time.time()) // day + 30) * day  # a future day, so nothing expires early
+    now = [start]
+    store = RedisDedupStore(redis_client, namespace, threshold=0.8, ttl_seconds=TTL,
+                            clock=lambda: now[0])
+    first = await check(store, "orig", ORIGINAL, delivery="articles:0:1")
+    now[0] = start + 3 * day
+    assert await check(store, "orig", ORIGINAL, delivery="articles:0:1") == first
+    copy = await check(store, "copy", VARIANTS["one word edited"])
+    assert copy.duplicate_of == "orig"
+    now[0] = start + 9 * day
+    late = await check(store, "late", VARIANTS["last paragraph cut"])
+    assert not late.is_duplicate
