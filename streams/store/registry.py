@@ -10,9 +10,14 @@ Keys (``{ns}`` is the namespace): ``{ns}:reg:e:{id}`` hash of name/label/kind/wa
 first_seen/last_seen; ``{ns}:reg:a:{id}`` hash alias -> count; ``{ns}:reg:n:{id}``
 HyperLogLog of article ids (article count that a replayed article does not inflate,
 a few dozen bytes per entity); ``{ns}:reg:b:{key}`` set of ids whose name has this
-blocking key (metaphone of the canonical surname). Canonicalising a batch costs two
-round trips whatever its size: one pipeline of SMEMBERS for the blocking keys, one of
-HGET/HGETALL for the candidates found.
+blocking key (metaphone of the canonical surname).
+
+A batch of articles costs two round trips whatever its size, each a Lua script with
+the batch as one JSON argument: ``registry_candidates.lua`` returns the registered
+entities under the batch's blocking keys (canonicalize), ``registry_record.lua`` writes
+the sightings. An article mentions dozens of entities and each sighting is about ten
+Redis commands; issued from Python they cost more CPU than spaCy's own work on the
+article, inside Redis they cost a few microseconds each.
 
 Runtime watchlist: the hash ``{ns}:watch`` (id -> entity JSON) is the truth, the
 counter ``{ns}:watch:version`` is incremented in the same transaction as every change,
@@ -25,8 +30,9 @@ sent while a worker reconnects is lost, whereas the version survives any outage.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import orjson
 import redis.asyncio as redis
@@ -38,6 +44,9 @@ from streams.nlp import kind_label
 from streams.resolve import ResolvedEntity
 from streams.watchlist import WatchedEntity, Watchlist
 
+_HERE = Path(__file__).parent
+RECORD_SCRIPT = (_HERE / "registry_record.lua").read_text(encoding="utf-8")
+CANDIDATES_SCRIPT = (_HERE / "registry_candidates.lua").read_text(encoding="utf-8")
 REGISTERED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 SAME_SCORE = 0.9  # names_match at or above which two full names are one entity
 DOUBT_SCORE = 0.6  # at or above: recorded as a candidate, not merged
@@ -115,39 +124,28 @@ class RedisRegistry:
     def __init__(self, client: redis.Redis, namespace: str, ttl_seconds: int) -> None:
         self.r, self.ns, self.ttl = client, namespace, ttl_seconds
         self.channel = f"{namespace}:watch:changed"
+        self._record = client.register_script(RECORD_SCRIPT)
+        self._candidates = client.register_script(CANDIDATES_SCRIPT)
 
     def _k(self, kind: str, key: str) -> str:
         return f"{self.ns}:reg:{kind}:{key}"
 
     async def record(self, article_id: str, entities: list[ResolvedEntity],
                      seen_at: float | None = None) -> None:
-        """Note that this article mentions these entities (one pipeline)."""
+        """Note that this article mentions these entities."""
+        await self.record_many([(article_id, entities)], seen_at)
+
+    async def record_many(self, sightings: Sequence[tuple[str, list[ResolvedEntity]]],
+                          seen_at: float | None = None) -> None:
+        """Note which entities each article mentions (one script call)."""
         now = time.time() if seen_at is None else seen_at
-        async with self.r.pipeline(transaction=False) as pipe:
-            for e in entities:
-                if not e.watched and e.label not in REGISTERED_LABELS:
-                    continue
-                ek, ak, nk = self._k("e", e.id), self._k("a", e.id), self._k("n", e.id)
-                pipe.hsetnx(ek, "first_seen", now)
-                if e.watched:  # the watchlist's name wins; otherwise the first one seen
-                    pipe.hset(ek, mapping={"name": e.name, "kind": e.kind or ""})
-                else:
-                    pipe.hsetnx(ek, "name", e.name)
-                pipe.hset(ek, mapping={"label": e.label, "watched": int(e.watched),
-                                       "last_seen": now})
-                for form in e.surface_forms:
-                    pipe.hincrby(ak, form, 1)
-                pipe.pfadd(nk, article_id)
-                key = blocking_key(e.name)
-                if key:
-                    pipe.sadd(self._k("b", key), e.id)
-                    pipe.expire(self._k("b", key), self.ttl)
-                for k in (ek, ak, nk):
-                    if e.watched:
-                        pipe.persist(k)
-                    else:
-                        pipe.expire(k, self.ttl)
-            await pipe.execute()
+        payload = [
+            [article_id, [[e.id, e.name, e.label, e.kind or "", int(e.watched),
+                           blocking_key(e.name) or "", list(e.surface_forms)]
+                          for e in entities if e.watched or e.label in REGISTERED_LABELS]]
+            for article_id, entities in sightings
+        ]
+        await self._record(args=[self.ns, now, self.ttl, orjson.dumps(payload)])
 
     async def get(self, entity_id: str) -> RegistryEntry | None:
         async with self.r.pipeline(transaction=False) as pipe:
@@ -176,36 +174,35 @@ class RedisRegistry:
         return _resembling(name, entries)
 
     async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
-        """Map unwatched entities onto registered ids of the same full name (two round
-        trips per call)."""
-        plan = _plan(entities)
-        if not plan:
-            return entities
-        async with self.r.pipeline(transaction=False) as pipe:
-            for _, key in plan:
-                pipe.smembers(self._k("b", key))
-            members = await pipe.execute()
-        ids = sorted({m.decode() for ms in members for m in ms})
-        async with self.r.pipeline(transaction=False) as pipe:
-            for other in ids:
-                pipe.hmget(self._k("e", other), "name", "label", "kind", "watched")
-                pipe.hkeys(self._k("a", other))
-            raw = await pipe.execute()
-        known = {
-            other: RegistryEntry(
-                id=other, name=name.decode(), label=(label or b"PERSON").decode(),
-                kind=kind.decode() if kind else None, watched=watched == b"1",
-                aliases={a.decode(): 0 for a in aliases},
-            )
-            for other, (name, label, kind, watched), aliases in zip(ids, raw[::2], raw[1::2],
-                                                                     strict=True)
-            if name
-        }
-        mapped = list(entities)
-        for (i, _), ms in zip(plan, members, strict=True):
-            found = [known[o] for o in sorted(m.decode() for m in ms) if o in known]
-            mapped[i] = choose(entities[i], found)
-        return _dedupe(entities, mapped)
+        """Map unwatched entities onto registered ids of the same full name."""
+        [mapped] = await self.canonicalize_many([entities])
+        return mapped
+
+    async def canonicalize_many(
+        self, batch: Sequence[list[ResolvedEntity]]
+    ) -> list[list[ResolvedEntity]]:
+        """``canonicalize`` for each article of a batch, in one script call."""
+        plans = [_plan(entities) for entities in batch]
+        keys = sorted({key for plan in plans for _, key in plan})
+        if not keys:
+            return [list(entities) for entities in batch]
+        found = orjson.loads(await self._candidates(args=[self.ns, *keys]))
+        members = dict(zip(keys, found["members"], strict=True))
+        known = {}
+        for other, entry in (found["entries"] or {}).items():
+            if entry:  # false: the entity's hash expired, its blocking key not yet
+                name, label, kind, watched, aliases = entry
+                known[other] = RegistryEntry(
+                    id=other, name=name, label=label, kind=kind or None, watched=watched,
+                    aliases=dict.fromkeys(aliases or (), 0))
+        out = []
+        for entities, plan in zip(batch, plans, strict=True):
+            mapped = list(entities)
+            for i, key in plan:
+                mapped[i] = choose(entities[i], [known[o] for o in sorted(members[key] or ())
+                                                 if o in known])
+            out.append(_dedupe(entities, mapped))
+        return out
 
     async def add_watch(self, e: WatchedEntity) -> int:
         """Watch an entity (registered at once, never expiring); returns the new
@@ -265,7 +262,15 @@ class MemoryRegistry:
 
     async def record(self, article_id: str, entities: list[ResolvedEntity],
                      seen_at: float | None = None) -> None:
+        await self.record_many([(article_id, entities)], seen_at)
+
+    async def record_many(self, sightings: Sequence[tuple[str, list[ResolvedEntity]]],
+                          seen_at: float | None = None) -> None:
         now = time.time() if seen_at is None else seen_at
+        for article_id, entities in sightings:
+            self._record(article_id, entities, now)
+
+    def _record(self, article_id: str, entities: list[ResolvedEntity], now: float) -> None:
         for e in entities:
             if not e.watched and e.label not in REGISTERED_LABELS:
                 continue
@@ -292,6 +297,15 @@ class MemoryRegistry:
         return _resembling(name, [self.entries[i] for i in ids if i in self.entries])
 
     async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
+        [mapped] = await self.canonicalize_many([entities])
+        return mapped
+
+    async def canonicalize_many(
+        self, batch: Sequence[list[ResolvedEntity]]
+    ) -> list[list[ResolvedEntity]]:
+        return [self._canonicalize(entities) for entities in batch]
+
+    def _canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
         mapped = list(entities)
         for i, key in _plan(entities):
             found = [self.entries[o] for o in sorted(self.blocks.get(key, ()))

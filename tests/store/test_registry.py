@@ -43,6 +43,18 @@ async def test_record_counts_articles_once_and_aliases(registry) -> None:
     assert await registry.get("tuesday") is None  # dates are not registered
 
 
+async def test_a_batch_is_canonicalized_article_by_article(registry) -> None:
+    await registry.record_many([("a1", [entity("Moussa Abu Kassem")]),
+                                ("a2", [entity("Danil Orlov")])])
+    out = await registry.canonicalize_many([
+        [entity("Mousa Abu Qassem"), entity("Moscow", "GPE")],
+        [],
+        [entity("Danil Orlov"), entity("Moussa Abu Kassem")],
+    ])
+    assert [[e.id for e in article] for article in out] == [
+        ["moussa-abu-kassem", "moscow"], [], ["danil-orlov", "moussa-abu-kassem"]]
+
+
 async def test_canonicalize_maps_a_variant_onto_the_registered_id(registry) -> None:
     await registry.record("a1", [entity("Moussa Abu Kassem")])
     out = await registry.canonicalize([
@@ -119,22 +131,25 @@ async def test_redis_publishes_version_and_expires_unwatched(
     assert await redis_client.ttl(f"{namespace}:reg:e:daniel-orlov") == -1
 
 
-async def test_redis_canonicalize_is_two_round_trips(
+async def test_redis_batch_costs_one_round_trip_per_step(
     redis_client: redis.Redis, namespace: str
 ) -> None:
+    """Canonicalising a batch, and recording it, are one script call each."""
     reg = RedisRegistry(redis_client, namespace, TTL)
-    await reg.record("a1", [entity(f"Person{i} Surname{i}") for i in range(20)])
-    calls = 0
-    original = redis_client.pipeline
+    batch = [[entity(f"Person{i} Surname{a}{i}") for i in range(10)] for a in range(5)]
+    calls = []
+    original = redis_client.execute_command
 
-    def counting(*args, **kwargs):
-        nonlocal calls
-        calls += 1
-        return original(*args, **kwargs)
+    async def counting(*args, **kwargs):
+        calls.append(args[0])
+        return await original(*args, **kwargs)
 
-    redis_client.pipeline = counting
+    redis_client.execute_command = counting
     try:
-        out = await reg.canonicalize([entity(f"Person{i} Surname{i}") for i in range(20)])
+        await reg.record_many([(f"a{a}", entities) for a, entities in enumerate(batch)])
+        recorded = len(calls)
+        out = await reg.canonicalize_many(batch)
     finally:
-        redis_client.pipeline = original
-    assert calls == 2 and len(out) == 20
+        redis_client.execute_command = original
+    assert recorded == 1 and len(calls) == 2 and set(calls) == {"EVALSHA"}
+    assert [[e.id for e in a] for a in out] == [[e.id for e in a] for a in batch]
