@@ -95,9 +95,39 @@ def token_similarity(a: str, b: str) -> float:
     sounds_alike = (
         a[0] == b[0]
         and (a[-1] in _VOWEL_END) == (b[-1] in _VOWEL_END)
-        and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+        and sound(a) == sound(b)
     )
     return jw if sounds_alike else min(jw, 0.85)
+
+
+@lru_cache(maxsize=1 << 16)
+def sound(part: str) -> str:
+    """Metaphone of a name part (two parts can be equal only if these agree)."""
+    return jellyfish.metaphone(part)
+
+
+@lru_cache(maxsize=1 << 16)
+def relation_keys(tokens: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """What a name offers an index, and what it looks up in one.
+
+    Every relation but DIFFERENT needs a pair of parts that are equal (so they sound
+    alike: same metaphone) or an initial and a part it begins. A name is indexed under
+    the sound of each part ("s"), each initial ("i") and each first letter ("f"); it
+    looks up the sound of its parts, its initials among first letters and its first
+    letters among initials. Two names whose keys do not meet are DIFFERENT, so an index
+    on these keys skips comparisons without changing any answer.
+    """
+    offers, wants = set(), set()
+    for t in tokens:
+        if len(t) > 1:
+            offers.add("s" + sound(t))
+            wants.add("s" + sound(t))
+        else:
+            offers.add("i" + t)
+            wants.add("f" + t)
+        offers.add("f" + t[0])
+        wants.add("i" + t[0])
+    return frozenset(offers), frozenset(wants)
 
 
 def _equal(a: str, b: str) -> bool:

@@ -19,10 +19,9 @@ people makes alerts wrong; leaving one person split only makes them noisier.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
-from streams.names import Relation, compare_tokens, name_tokens, names_match
+from streams.names import Relation, compare_tokens, name_tokens, names_match, relation_keys
 from streams.nlp import Mention, kind_label
 from streams.watchlist import WatchedEntity, Watchlist, entity_id
 
@@ -59,10 +58,20 @@ class _Cluster:
     forms: set[tuple[str, ...]] = field(default_factory=set)
     candidates: list[_Cluster | str] = field(default_factory=list)
     person: bool = True
+    keys: set[str] = field(default_factory=set)  # relation_keys offered by the forms
 
     def add(self, mention: Mention, tokens: tuple[str, ...]) -> None:
         self.mentions.append(mention)
-        self.forms.add(tokens)
+        self.absorb({tokens})
+
+    def absorb(self, forms: set[tuple[str, ...]]) -> None:
+        for form in forms - self.forms:
+            self.keys |= relation_keys(form)[0]
+        self.forms |= forms
+
+    def may_relate(self, wants: frozenset[str]) -> bool:
+        """False when no name part of the cluster could match (see relation_keys)."""
+        return not self.keys.isdisjoint(wants)
 
     @property
     def full(self) -> bool:
@@ -71,10 +80,40 @@ class _Cluster:
 
 
 def _relation(tokens: tuple[str, ...], forms: set[tuple[str, ...]]) -> Relation:
-    """The strongest relation of a name to any of the forms."""
-    order = (Relation.SAME, Relation.PARTIAL, Relation.RESEMBLES)
-    found = {compare_tokens(tokens, f).relation for f in forms}
-    return next((r for r in order if r in found), Relation.DIFFERENT)
+    """The strongest relation of a name to any of the forms (SAME > PARTIAL >
+    RESEMBLES > DIFFERENT). Compared by identity: hashing an Enum runs Python code."""
+    best = Relation.DIFFERENT
+    for form in forms:
+        found = compare_tokens(tokens, form).relation
+        if found is Relation.SAME:
+            return found
+        if found is Relation.PARTIAL or (found is Relation.RESEMBLES
+                                         and best is Relation.DIFFERENT):
+            best = found
+    return best
+
+
+class _PeopleIndex:
+    """Watched people by ``relation_keys``: a name is compared only with the watched
+    people it could relate to, so resolution does not slow down as the watchlist grows."""
+
+    def __init__(self, people: list[tuple[WatchedEntity, set[tuple[str, ...]]]]) -> None:
+        self.people = people
+        self._by_key: dict[str, set[int]] = {}
+        for position, (_, forms) in enumerate(people):
+            for form in forms:
+                for key in relation_keys(form)[0]:
+                    self._by_key.setdefault(key, set()).add(position)
+
+    def near(self, names: set[tuple[str, ...]] | list[tuple[str, ...]],
+             absent: set[str]) -> list[tuple[WatchedEntity, set[tuple[str, ...]]]]:
+        """Watched people (in watchlist order, ids not in ``absent``) that one of
+        ``names`` could relate to."""
+        found: set[int] = set()
+        for name in names:
+            for key in relation_keys(name)[1]:
+                found |= self._by_key.get(key, set())
+        return [self.people[p] for p in sorted(found) if self.people[p][0].id not in absent]
 
 
 def _owner(tokens: tuple[str, ...], options: list[tuple[object, set[tuple[str, ...]]]],
@@ -104,9 +143,9 @@ class Resolver:
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
         self._forms = {e.id: {name_tokens(n) for n in e.names} - {()} for e in watchlist}
-        self._watched_people = [
+        self._watched_people = _PeopleIndex([
             (e, self._forms[e.id]) for e in watchlist if kind_label(e.kind) == "PERSON"
-        ]
+        ])
 
     def resolve(self, mentions: list[Mention]) -> list[ResolvedEntity]:
         """Canonical entities of one article, in order of first mention."""
@@ -123,7 +162,7 @@ class Resolver:
                 cluster = clusters.get(watched.id)
                 if cluster is None:
                     cluster = clusters[watched.id] = _Cluster(watched)
-                    cluster.forms |= self._forms[watched.id]
+                    cluster.absorb(self._forms[watched.id])
                     person = kind_label(watched.kind) == "PERSON"
                     (people if person else fixed).append(cluster)
                 cluster.add(m, tokens)
@@ -147,13 +186,15 @@ class Resolver:
         """Put a mention in its person cluster; False if it belongs to none (non-person
         mentions then stay out). Watched people not yet in the article count as owners."""
         present = {c.watched.id for c in people if c.watched}
-        options: list[tuple[object, set[tuple[str, ...]]]] = [(c, c.forms) for c in people]
+        wants = relation_keys(tokens)[1]
+        options: list[tuple[object, set[tuple[str, ...]]]] = [
+            (c, c.forms) for c in people if c.may_relate(wants)]
         if not allow_new:
-            options += [(e, f) for e, f in self._watched_people if e.id not in present]
+            options += self._watched_people.near([tokens], present)
         owner, doubts = _owner(tokens, options, allow_partial=m.label in PARTIAL_LABELS)
         if isinstance(owner, WatchedEntity):
             cluster = _Cluster(owner)
-            cluster.forms |= self._forms[owner.id]
+            cluster.absorb(self._forms[owner.id])
             people.append(cluster)
             owner = cluster
         if isinstance(owner, _Cluster):
@@ -171,7 +212,7 @@ class Resolver:
         """Give unwatched person clusters their watched identity where unambiguous."""
         for cluster in [c for c in people if c.watched is None]:
             present = {c.watched.id for c in people if c.watched}
-            options = [(e, f) for e, f in self._watched_people if e.id not in present]
+            options = self._watched_people.near(cluster.forms, present)
             if cluster.full:
                 tokens = max(cluster.forms, key=len)
                 owner, doubts = _owner(tokens, options, allow_partial=False)
@@ -180,14 +221,15 @@ class Resolver:
                     _relation(t, f) is not Relation.DIFFERENT for t in cluster.forms)]
             else:
                 tokens = max(cluster.forms, key=len)
-                rivals = [c for c in people if c is not cluster
+                wants = relation_keys(tokens)[1]
+                rivals = [c for c in people if c is not cluster and c.may_relate(wants)
                           and _relation(tokens, c.forms) is not Relation.DIFFERENT]
                 owner, doubts = _owner(tokens, options)
                 if rivals:
                     owner, doubts = None, [*doubts, *([owner] if owner else [])]
             if isinstance(owner, WatchedEntity):
                 cluster.watched = owner
-                cluster.forms |= self._forms[owner.id]
+                cluster.absorb(self._forms[owner.id])
             cluster.candidates += doubts
 
     def _entities(self, all_clusters: list[_Cluster]) -> list[ResolvedEntity]:
@@ -206,13 +248,15 @@ class Resolver:
             candidates = [
                 ids[id(x)] if isinstance(x, _Cluster) else x.id for x in c.candidates
             ]
-            labels = Counter(m.label for m in ms)
+            labels: dict[str, int] = {}
+            for m in ms:
+                labels[m.label] = labels.get(m.label, 0) + 1
             if c.watched:
                 label = kind_label(c.watched.kind)
             elif c.person and "PERSON" in labels:
                 label = "PERSON"
             else:
-                label = labels.most_common(1)[0][0]
+                label = max(labels, key=labels.__getitem__)  # ties: the first written
             out.append(ResolvedEntity(
                 id=own,
                 name=c.watched.name if c.watched else _canonical(ms),

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from streams.names import blocking_key, name_tokens, spelling_variants
+from streams.names import (
+    Relation,
+    blocking_key,
+    compare_tokens,
+    name_tokens,
+    relation_keys,
+    spelling_variants,
+)
 from streams.nlp import Mention
 from streams.resolve import Resolver, names_match
 from streams.watchlist import WatchedEntity, Watchlist
@@ -135,3 +142,24 @@ def test_watched_organisation_keeps_kind_and_label() -> None:
     assert (brigade.id, brigade.label, brigade.kind) == ("northern-crescent-brigade", "ORG",
                                                          "militia")
     assert other.id == "brigade"
+
+
+def test_relation_keys_meet_whenever_two_names_relate() -> None:
+    """The resolver skips comparisons whose relation keys do not meet; that must never
+    skip a pair that relates. Checked over every pair of names from the labelled pairs,
+    their partial forms (surname alone, initial + surname) and their spelling variants."""
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line]
+    names = {n for row in rows for n in (row["a"], row["b"], *row.get("context", []))}
+    forms = set()
+    for name in names:
+        tokens = name_tokens(name)
+        forms |= {tokens, tokens[-1:], (tokens[0][0], *tokens[1:])} if tokens else set()
+        forms |= {name_tokens(v) for v in spelling_variants(name, limit=4)}
+    forms.discard(())
+    related = 0
+    for a in forms:
+        for b in forms:
+            if compare_tokens(a, b).relation is not Relation.DIFFERENT:
+                related += 1
+                assert not relation_keys(b)[0].isdisjoint(relation_keys(a)[1]), (a, b)
+    assert related > len(forms)  # more than each form with itself
