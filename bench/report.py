@@ -152,7 +152,7 @@ def write_markdown(report: Report, path: Path) -> None:
         f"the copies corpus has {report.n_copies} syndicated copies ({a['copies']:.0%}); "
         f"{a['watched']:.0%} of originals mention entities of a {a['watchlist_size']}-name "
         f"watchlist. Broker: embedded Tansu; Redis: {a['redis_url'].split('@')[-1]}; "
-        f"{a['partitions']} partitions per topic. In-process spaCy rates are the best of "
+        f"{a['partitions']} partitions per topic. In-process spaCy rates are the median of "
         f"{a['spacy_repeat']} passes; each end-to-end throughput figure is the median of "
         f"{a['repeat']} fresh run(s), each after a warm-up.", "",
         "| measurement | figure | ratio | goal |", "|---|---|---|---|",
