@@ -30,6 +30,7 @@ sent while a worker reconnects is lost, whereas the version survives any outage.
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,11 +99,41 @@ def _resembling(name: str, entries: list[RegistryEntry]) -> list[RegistryEntry]:
     return [e for s, e in sorted(scored, key=lambda x: (-x[0], x[1].id)) if s >= DOUBT_SCORE]
 
 
+def _registered(e: ResolvedEntity) -> bool:
+    """Whether the registry keeps this entity: watched ones, and people, organisations,
+    places and groups."""
+    return e.watched or e.label in REGISTERED_LABELS
+
+
+class _PerArticle(ABC):
+    """The one-article forms of ``record_many`` and ``canonicalize_many``, for both
+    registries."""
+
+    @abstractmethod
+    async def record_many(self, sightings: Sequence[tuple[str, list[ResolvedEntity]]],
+                          seen_at: float | None = None) -> None: ...
+
+    @abstractmethod
+    async def canonicalize_many(
+        self, batch: Sequence[list[ResolvedEntity]]
+    ) -> list[list[ResolvedEntity]]: ...
+
+    async def record(self, article_id: str, entities: list[ResolvedEntity],
+                     seen_at: float | None = None) -> None:
+        """Note that this article mentions these entities."""
+        await self.record_many([(article_id, entities)], seen_at)
+
+    async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
+        """Map unwatched entities onto registered ids of the same full name."""
+        [mapped] = await self.canonicalize_many([entities])
+        return mapped
+
+
 def _plan(entities: list[ResolvedEntity]) -> list[tuple[int, str]]:
     """(index, blocking key) of the entities that canonicalize may remap."""
     out = []
     for i, e in enumerate(entities):
-        key = blocking_key(e.name) if not e.watched and e.label in REGISTERED_LABELS else None
+        key = blocking_key(e.name) if _registered(e) and not e.watched else None
         if key:
             out.append((i, key))
     return out
@@ -118,7 +149,7 @@ def _dedupe(entities: list[ResolvedEntity], mapped: list[ResolvedEntity]) -> lis
     ]
 
 
-class RedisRegistry:
+class RedisRegistry(_PerArticle):
     """The registry in Redis (see the module docstring for keys)."""
 
     def __init__(self, client: redis.Redis, namespace: str, ttl_seconds: int) -> None:
@@ -130,11 +161,6 @@ class RedisRegistry:
     def _k(self, kind: str, key: str) -> str:
         return f"{self.ns}:reg:{kind}:{key}"
 
-    async def record(self, article_id: str, entities: list[ResolvedEntity],
-                     seen_at: float | None = None) -> None:
-        """Note that this article mentions these entities."""
-        await self.record_many([(article_id, entities)], seen_at)
-
     async def record_many(self, sightings: Sequence[tuple[str, list[ResolvedEntity]]],
                           seen_at: float | None = None) -> None:
         """Note which entities each article mentions (one script call)."""
@@ -142,7 +168,7 @@ class RedisRegistry:
         payload = [
             [article_id, [[e.id, e.name, e.label, e.kind or "", int(e.watched),
                            blocking_key(e.name) or "", list(e.surface_forms)]
-                          for e in entities if e.watched or e.label in REGISTERED_LABELS]]
+                          for e in entities if _registered(e)]]
             for article_id, entities in sightings
         ]
         await self._record(args=[self.ns, now, self.ttl, orjson.dumps(payload)])
@@ -172,11 +198,6 @@ class RedisRegistry:
         ids = sorted(m.decode() for m in await self.r.smembers(self._k("b", key)))
         entries = [e for e in [await self.get(i) for i in ids] if e is not None]
         return _resembling(name, entries)
-
-    async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
-        """Map unwatched entities onto registered ids of the same full name."""
-        [mapped] = await self.canonicalize_many([entities])
-        return mapped
 
     async def canonicalize_many(
         self, batch: Sequence[list[ResolvedEntity]]
@@ -250,7 +271,7 @@ class RedisRegistry:
         return int(await self.r.get(f"{self.ns}:watch:version") or 0)
 
 
-class MemoryRegistry:
+class MemoryRegistry(_PerArticle):
     """In-memory twin (no expiry: it lives as long as one process)."""
 
     def __init__(self) -> None:
@@ -260,10 +281,6 @@ class MemoryRegistry:
         self.watched: dict[str, WatchedEntity] = {}
         self.version = 0
 
-    async def record(self, article_id: str, entities: list[ResolvedEntity],
-                     seen_at: float | None = None) -> None:
-        await self.record_many([(article_id, entities)], seen_at)
-
     async def record_many(self, sightings: Sequence[tuple[str, list[ResolvedEntity]]],
                           seen_at: float | None = None) -> None:
         now = time.time() if seen_at is None else seen_at
@@ -271,9 +288,7 @@ class MemoryRegistry:
             self._record(article_id, entities, now)
 
     def _record(self, article_id: str, entities: list[ResolvedEntity], now: float) -> None:
-        for e in entities:
-            if not e.watched and e.label not in REGISTERED_LABELS:
-                continue
+        for e in filter(_registered, entities):
             entry = self.entries.setdefault(e.id, RegistryEntry(e.id, e.name, e.label,
                                                                 first_seen=now))
             if e.watched:
@@ -295,10 +310,6 @@ class MemoryRegistry:
         key = blocking_key(name)
         ids = sorted(self.blocks.get(key, ())) if key else []
         return _resembling(name, [self.entries[i] for i in ids if i in self.entries])
-
-    async def canonicalize(self, entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
-        [mapped] = await self.canonicalize_many([entities])
-        return mapped
 
     async def canonicalize_many(
         self, batch: Sequence[list[ResolvedEntity]]
