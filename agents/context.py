@@ -5,8 +5,8 @@ Created lazily so that importing the agents (for ``test_context()`` or the CLI's
 
 The watchlist is the file's (``WIREWATCH_WATCHLIST``) plus the runtime entries kept in
 Redis by ``wirewatch watch``. The extract agent calls ``refresh_watchlist`` before each
-batch: one GET of the version counter, and a reload of the ruler patterns and the
-resolver only when it moved — between batches, never under a running ``nlp.pipe``.
+batch: one GET of the version counter, and a reload of the ruler patterns (in the spaCy
+process, ahead of the batches queued after it) and of the resolver only when it moved.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from streams.app import app, settings
 from streams.claims import ClaimExtractor
 from streams.dedup import Fingerprinter
 from streams.resolve import Resolver
+from streams.spacy_process import SpacyProcess
 from streams.store.dedup import RedisDedupStore
 from streams.store.profiles import RedisProfileStore
 from streams.store.registry import RedisRegistry
@@ -62,10 +63,15 @@ class Services:
         return RedisRegistry(self.redis, settings.namespace, self.retention_seconds)
 
     @cached_property
-    def nlp(self) -> Language:
-        from streams.nlp import build_pipeline
+    def spacy(self) -> SpacyProcess:
+        """The entity pipeline, in a child process of this worker."""
+        return SpacyProcess(settings.model, self.watchlist)
 
-        return build_pipeline(settings.model, self.watchlist)
+    @cached_property
+    def sentencer(self) -> Language:
+        from streams.nlp import build_sentencer
+
+        return build_sentencer(settings.model)
 
     @cached_property
     def claims(self) -> ClaimExtractor:
@@ -96,10 +102,9 @@ class Services:
         runtime = await self.registry.watchlist() if version else Watchlist()
         watchlist = Watchlist.of([*self.file_watchlist, *runtime])
         if self.watch_version is not None or len(runtime):
-            from streams.nlp import update_watchlist
-
             self.__dict__["watchlist"] = watchlist
-            update_watchlist(self.nlp, watchlist)
+            if "spacy" in self.__dict__:  # else it starts with this watchlist
+                await self.spacy.set_watchlist(watchlist)
             self.__dict__["resolver"] = Resolver(watchlist)
         self.watch_version = version
 

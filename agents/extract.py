@@ -1,15 +1,15 @@
-"""extract: unique articles -> spaCy (batched, off the event loop) -> entity resolution
-against the registry -> claims about watched entities -> enriched + entity-claims (one
-per watched entity).
+"""extract: unique articles -> entities (spaCy NER, batched, in the worker's spaCy
+process) -> sentences, resolution against the registry -> claims about watched entities
+-> enriched + entity-claims (one per watched entity).
 
-spaCy is the cost of the pipeline, so it should never wait. Each batch goes through
-two steps: ``nlp.pipe`` in a worker thread, then the rest (registry, claims, sends).
-The rest of batch N runs while spaCy works on batch N+1. Faust's ``take`` acks a batch
-when the next one is requested, which would ack batch N before its messages are out;
-``noack_take`` leaves the acks to us, and batch N's events are acked only when all its
-messages have been sent — a crash before that redelivers them (at least once; every
-step downstream is idempotent by article id). Batches finish in order, so the
-messages for one entity keep their order.
+NER is the cost of the pipeline, so it should never wait. Batches go to the worker's
+spaCy process (``streams.spacy_process``) as they are taken, up to a few ahead; this
+process finishes each one — sentences, resolution, registry, claims, sends — while NER
+works on the next. Faust's ``take`` acks a batch when the next one is requested, which would ack
+batch N before its messages are out; ``noack_take`` leaves the acks to us, and batch
+N's events are acked only when all its messages have been sent — a crash before that
+redelivers them (at least once; every step downstream is idempotent by article id).
+Batches finish in order, so the messages for one entity keep their order.
 """
 
 from __future__ import annotations
@@ -25,13 +25,20 @@ from agents.context import services, topics
 from agents.observe import Outcome, emit
 from agents.retry import retrying
 from schemas import UniqueArticle
-from streams.analyse import Analysis, analyse_batch, enriched_record, watched_events
+from streams.analyse import analyse_batch, enriched_record, watched_events
 from streams.app import app, settings
+from streams.nlp import EntitySpan
+from streams.resolve import Resolver
+
+Found = asyncio.Future[list[tuple[EntitySpan, ...]]]
 
 
-async def _finish(stream: StreamT, events: Sequence[EventT], analyses: list[Analysis],
-                  started: float) -> None:
-    """Registry, claims and sends for one analysed batch; then ack its events."""
+async def _finish(stream: StreamT, events: Sequence[EventT], resolver: Resolver,
+                  found: Found, started: float) -> None:
+    """Sentences, resolution, registry, claims and sends for one batch; then ack it."""
+    articles: list[UniqueArticle] = [e.value for e in events]
+    analyses = await asyncio.to_thread(analyse_batch, services.sentencer, resolver, articles,
+                                       await found, settings.batch_size)
     mapped = await retrying("registry", lambda: services.registry.canonicalize_many(
         [a.entities for a in analyses]))
     analyses = [a.with_entities(e) for a, e in zip(analyses, mapped, strict=True)]
@@ -52,26 +59,28 @@ async def _finish(stream: StreamT, events: Sequence[EventT], analyses: list[Anal
 
 @app.agent(topics.unique, name="extract")
 async def extract(stream: StreamT[UniqueArticle]) -> None:
-    """Take batches so spaCy runs ``nlp.pipe`` over many articles at once; finish each
-    batch while the next one is in spaCy. A failure in either step fails the agent."""
-    analysed: asyncio.Queue[tuple[list[EventT], list[Analysis], float] | None] = (
+    """Take batches and queue them for spaCy; finish them in order as spaCy returns them.
+    A failure in either step fails the agent."""
+    # One batch being finished, one waiting here, one more handed to spaCy while ``put``
+    # waits: spaCy always has the next batch queued, and little is held unacked.
+    pending: asyncio.Queue[tuple[Sequence[EventT], Resolver, Found, float] | None] = (
         asyncio.Queue(maxsize=1))
 
-    async def analyse() -> None:
+    async def submit() -> None:
         async for events in stream.noack_take(settings.batch_size,
                                               within=settings.batch_within):
             started = time.perf_counter()
             await retrying("watchlist", services.refresh_watchlist)
-            analyses = await asyncio.to_thread(
-                analyse_batch, services.nlp, services.resolver, [e.value for e in events],
-                settings.batch_size)
-            await analysed.put((events, analyses, started))
-        await analysed.put(None)
+            found = services.spacy.find_entities([e.value.text for e in events],
+                                                 settings.batch_size)
+            # the resolver goes along: this batch's watchlist, whatever a later refresh brings
+            await pending.put((events, services.resolver, found, started))
+        await pending.put(None)
 
     async def finish() -> None:
-        while (batch := await analysed.get()) is not None:
+        while (batch := await pending.get()) is not None:
             await _finish(stream, *batch)
 
     async with asyncio.TaskGroup() as group:
-        group.create_task(analyse())
+        group.create_task(submit())
         group.create_task(finish())

@@ -62,6 +62,10 @@ class RunResult:
     profiled_s: float = 0.0
     rates: list[float] = field(default_factory=list)
     """Rates of every repeat of this scenario, lowest first (this run is their median)."""
+    reference_rate: float = 0.0
+    """Bare spaCy NER articles/s, measured on the same corpus just before this run."""
+    ratios: list[float] = field(default_factory=list)
+    """Each repeat's rate over its own reference, lowest first."""
     registered: int = 0
     """Articles that went through the run's Redis namespace (warm-up included)."""
 
@@ -69,6 +73,14 @@ class RunResult:
     def rate(self) -> float:
         """Articles per second, first produce to last article processed."""
         return self.processed / self.elapsed_s if self.elapsed_s else 0.0
+
+    @property
+    def ratio(self) -> float:
+        """Rate over the adjacent reference: the median of the repeats' ratios when there
+        are several, else this run's own."""
+        if self.ratios:
+            return self.ratios[len(self.ratios) // 2]
+        return self.rate / self.reference_rate if self.reference_rate else 0.0
 
 
 def partition_of(key: bytes, partitions: int) -> int:

@@ -1,4 +1,4 @@
-"""nlp.pipe throughput: the extraction pipeline as configured vs the full model.
+"""nlp.pipe throughput: wirewatch's entity pipeline and sentencer vs the full model.
 
 Usage: python bench/nlp_bench.py [--articles 100] [--words 500] [--batch-size 32]
 
@@ -12,7 +12,7 @@ import argparse
 import random
 import time
 
-from streams.nlp import build_pipeline, extract_mentions, load_model
+from streams.nlp import annotate, build_pipeline, build_sentencer, extract_mentions, load_model
 from streams.resolve import Resolver
 from streams.watchlist import WatchedEntity, Watchlist
 
@@ -69,6 +69,7 @@ def main() -> None:
                               WatchedEntity("Tarek Nasri")])
     full = load_model("auto")
     extract = build_pipeline("auto", watchlist)
+    sentencer = build_sentencer("auto")
     resolver = Resolver(watchlist)
 
     def run_full(texts: list[str]) -> None:
@@ -80,7 +81,7 @@ def main() -> None:
             pass
 
     def run_extract_resolve(texts: list[str]) -> None:
-        for doc in extract.pipe(texts, batch_size=args.batch_size):
+        for doc in annotate(extract, sentencer, texts, batch_size=args.batch_size):
             resolver.resolve(extract_mentions(doc))
 
     words = sum(len(a.split()) for a in articles) / len(articles)
@@ -88,8 +89,9 @@ def main() -> None:
           f"batch size {args.batch_size}")
     rows = [
         (f"full model ({', '.join(full.pipe_names)})", run_full),
-        (f"extraction pipeline ({', '.join(extract.pipe_names)})", run_extract),
-        ("extraction pipeline + extract_mentions + resolve", run_extract_resolve),
+        (f"entity pipeline ({', '.join(extract.pipe_names)})", run_extract),
+        (f"entity pipeline + sentencer ({', '.join(sentencer.pipe_names)}) + extract_mentions"
+         " + resolve, one process", run_extract_resolve),
     ]
     for label, run in rows:
         print(f"{best_rate(run, articles):8.1f} articles/s  {label}")

@@ -37,7 +37,14 @@ PY_SPY = Path(sys.executable).with_name("py-spy")
 from bench.corpus import Corpus, CorpusSpec, generate, write  # noqa: E402
 from bench.harness import Run, RunResult  # noqa: E402
 from bench.pyspy import breakdown  # noqa: E402
-from bench.report import Report, SpacyResult, machine, print_table, write_markdown  # noqa: E402
+from bench.report import (  # noqa: E402
+    ENTITY_PIPELINE,
+    Report,
+    SpacyResult,
+    machine,
+    print_table,
+    write_markdown,
+)
 
 
 def _timed(nlp, texts: list[str], batch_size: int, repeat: int) -> tuple[float, int]:
@@ -54,44 +61,66 @@ def _timed(nlp, texts: list[str], batch_size: int, repeat: int) -> tuple[float, 
     return statistics.median(times), entities
 
 
-def bare_spacy(corpus: Corpus, model: str, watchlist: Path, batch_size: int, repeat: int
+def bare_ner(model: str):
+    """The reference pipeline: NER and only what it listens to."""
+    from streams.nlp import load_model
+
+    ner = load_model(model)
+    ner.select_pipes(enable=["ner", *(name for name, pipe in ner.pipeline
+                                      if "ner" in getattr(pipe, "listening_components", ()))])
+    return ner
+
+
+def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int, repeat: int
                ) -> tuple[list[SpacyResult], list[tuple[str, float]]]:
     """Articles/s of ``nlp.pipe`` in this process, and seconds per component.
 
-    Three pipelines: NER with only what it listens to (the reference); NER plus the
-    statistical sentence recogniser (sentence boundaries without tagger and parser, for
-    comparison); and the pipeline wirewatch builds, timed whole and component by component.
+    Two pipelines: NER with only what it listens to (the reference), and the entity
+    pipeline a worker's spaCy process runs (the watchlist ruler + NER). Components are
+    timed one by one, the sentencer's (which the worker runs beside the spaCy process)
+    on docs carrying the entities, as the worker runs it.
     """
-    from streams.nlp import build_pipeline, load_model
+    from streams.nlp import build_pipeline, build_sentencer, find_entities
     from streams.watchlist import load_watchlist
 
     texts = [a["body"] for a in corpus.articles]
+    entities = build_pipeline(model, load_watchlist(watchlist))
     results = []
-    for label, extra in (("bare spaCy NER", set()), ("spaCy NER + senter", {"senter"})):
-        nlp = load_model(model)
-        for name in extra:
-            nlp.enable_pipe(name)
-        needed = {"ner", *extra} | {name for name, pipe in nlp.pipeline
-                                    if "ner" in getattr(pipe, "listening_components", ())}
-        nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in needed])
-        elapsed, entities = _timed(nlp, texts, batch_size, repeat)
-        results.append(SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, entities))
-    full = build_pipeline(model, load_watchlist(watchlist))
-    elapsed, entities = _timed(full, texts, batch_size, repeat)
-    results.append(SpacyResult("spaCy, wirewatch's pipeline", list(full.pipe_names), len(texts),
-                               elapsed, entities))
-    docs, components = [full.make_doc(t) for t in texts], []
-    for name, proc in full.pipeline:
-        start = time.perf_counter()
-        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
-            else [proc(d) for d in docs]
-        components.append((name, time.perf_counter() - start))
+    for label, nlp in (("bare spaCy NER", ner), (ENTITY_PIPELINE, entities)):
+        elapsed, found = _timed(nlp, texts, batch_size, repeat)
+        results.append(SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, found))
+
+    def per_component(nlp, docs: list) -> list[tuple[str, float]]:
+        timings = []
+        for name, proc in nlp.pipeline:
+            start = time.perf_counter()
+            docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
+                else [proc(d) for d in docs]
+            timings.append((name, time.perf_counter() - start))
+        return timings
+
+    sentencer = build_sentencer(model)
+    spans = find_entities(entities, texts, batch_size)
+    with_entities = []
+    for text, found in zip(texts, spans, strict=True):
+        doc = sentencer.make_doc(text)
+        doc.ents = [doc.char_span(s, e, label=label) for s, e, label, _ in found]
+        with_entities.append(doc)
+    components = per_component(entities, [entities.make_doc(t) for t in texts])
+    components += [(f"{name} (worker process)", seconds)
+                   for name, seconds in per_component(sentencer, with_entities)]
     return results, components
 
 
 def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: float | None = None,
                grace: float = 0.0, profile: Path | None = None) -> RunResult:
-    """One fresh pipeline with ``workers`` processes; warm it up, then time the corpus."""
+    """One fresh pipeline with ``workers`` processes; warm it up, time bare spaCy NER on
+    the corpus in this process (the workers idle), then time the corpus end to end.
+
+    The reference pass sits right next to the run because this kind of host drifts: the
+    same NER pass has measured anywhere from 57 to 90 ms of CPU an article within an
+    hour, and a ratio of figures taken minutes apart would carry that drift.
+    """
     run = Run(name, stack["broker"], stack["redis_url"], stack["watchlist"], workers,
               stack["partitions"], stack["log_dir"])
     print(f"-- {name}: {workers} worker(s), {len(corpus.articles)} articles"
@@ -99,15 +128,22 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
     try:
         run.start()
         run.warm_up(stack["warmup"].articles)
+        reference = None
+        if rate is None and profile is None:
+            texts = [a["body"] for a in corpus.articles]
+            elapsed, _ = _timed(stack["ner"], texts, stack["batch_size"], 1)
+            reference = len(texts) / elapsed
         spy = None
         if profile is not None:
-            spy = subprocess.Popen([str(PY_SPY), "record",
+            spy = subprocess.Popen([str(PY_SPY), "record", "--subprocesses",
                                     "--nonblocking", "--format", "raw", "--rate", "100",
                                     "-o", str(profile), "--pid", str(run.procs[0].pid)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)  # attached before the first article
             spied_from = time.perf_counter()
         result = run.measure(corpus.articles, rate=rate, grace=grace)
+        if reference is not None:
+            result.reference_rate = reference
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             result.profiled_s = time.perf_counter() - spied_from + 1.0
@@ -115,8 +151,9 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         result.redis = run.redis_usage()
     finally:
         run.stop()
-    print(f"   {result.processed} processed in {result.elapsed_s:.2f}s = {result.rate:.1f}/s",
-          file=sys.stderr)
+    print(f"   {result.processed} processed in {result.elapsed_s:.2f}s = {result.rate:.1f}/s"
+          + (f" (bare NER just before: {result.reference_rate:.1f}/s)"
+             if result.reference_rate else ""), file=sys.stderr)
     return result
 
 
@@ -126,6 +163,7 @@ def median_of(repeat: int, name: str, stack: dict, corpus: Corpus, workers: int)
                      key=lambda r: r.rate)
     middle = results[len(results) // 2]
     middle.rates = [r.rate for r in results]
+    middle.ratios = sorted(r.rate / r.reference_rate for r in results)
     return middle
 
 
@@ -175,14 +213,16 @@ def main(argv: list[str] | None = None) -> Report:
                     machine=machine(), args=vars(args), n_copies=copies.spec.n_copies)
 
     print(f"-- bare spaCy over {args.n} articles", file=sys.stderr)
-    report.spacy, report.components = bare_spacy(unique, args.model, watchlist,
+    ner = bare_ner(args.model)
+    report.spacy, report.components = bare_spacy(ner, unique, args.model, watchlist,
                                                  args.batch_size, args.spacy_repeat)
     for r in report.spacy:
         print(f"   {r.label}: {r.rate:.1f}/s ({', '.join(r.pipes)})", file=sys.stderr)
 
     broker_proc, broker = start_tansu()
     stack = {"broker": broker, "redis_url": args.redis_url, "watchlist": watchlist,
-             "partitions": args.partitions, "log_dir": work, "warmup": warmup}
+             "partitions": args.partitions, "log_dir": work, "warmup": warmup,
+             "ner": ner, "batch_size": args.batch_size}
     try:
         one = median_of(args.repeat, "unique, 1 worker", stack, unique, 1)
         report.runs.append(one)

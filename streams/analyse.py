@@ -1,8 +1,8 @@
-"""From a batch of unique articles to resolved entities and claims (pure; runs in a
-thread), and from analysed articles to the messages the extract stage publishes.
+"""From a batch of unique articles and their entity spans (found by the entity
+pipeline, in the worker's spaCy process) to resolved entities and claims (pure; runs in
+a thread), and from analysed articles to the messages the extract stage publishes.
 
-The extract agent hands a whole batch here so that spaCy sees it through one
-``nlp.pipe`` call: batching is where spaCy's throughput comes from.
+Whole batches, because spaCy's throughput comes from ``nlp.pipe`` over many texts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from schemas import ClaimRecord, EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
 from streams.claims import ClaimExtractor
-from streams.nlp import extract_mentions
+from streams.nlp import EntitySpan, add_sentences, extract_mentions
 from streams.resolve import ResolvedEntity, Resolver
 
 
@@ -32,10 +32,11 @@ class Analysis:
 
 
 def analyse_batch(
-    nlp: Language, resolver: Resolver, articles: Sequence[UniqueArticle], batch_size: int
+    sentencer: Language, resolver: Resolver, articles: Sequence[UniqueArticle],
+    found: Sequence[tuple[EntitySpan, ...]], batch_size: int,
 ) -> list[Analysis]:
-    """Run the pipeline over the batch; one Analysis per article, in order."""
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    """Sentences, mentions and canonical entities; one Analysis per article, in order."""
+    docs = add_sentences(sentencer, [a.text for a in articles], found, batch_size)
     return [
         Analysis(article, doc, resolver.resolve(extract_mentions(doc)))
         for article, doc in zip(articles, docs, strict=True)

