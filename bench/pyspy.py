@@ -5,7 +5,9 @@
 Each sample is charged to the deepest frame that belongs to a known layer (spaCy,
 dedup, Redis client, Kafka client, Faust, serialisation, ...), so time spent in a
 C extension called from spaCy counts as spaCy, and the agent that called spaCy does
-not take the credit.
+not take the credit. Recorded with ``--subprocesses``, a stack opens with the chain of
+processes it was sampled in (``process PID:"command"``); a worker's child started by
+``multiprocessing`` is its spaCy process.
 """
 
 from __future__ import annotations
@@ -31,25 +33,28 @@ LAYERS: list[tuple[str, re.Pattern[str]]] = [
     ("threads / executor", re.compile(r"concurrent/futures|threading\.py")),
 ]
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^:()]+)(?::\d+)?\)$")
+WORKER, SPACY = "worker process", "spaCy process"
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Samples per layer and per leaf function, out of ``total``."""
+    """Samples per layer, per leaf function and per process, out of ``total``."""
 
     total: int
     layers: list[tuple[str, int]]
     leaves: list[tuple[str, int]]
     wall_s: float = 0.0
     rate_hz: int = 100
+    processes: list[tuple[str, int]] = ()  # type: ignore[assignment]
 
     def share(self, count: int) -> float:
         return 100.0 * count / self.total if self.total else 0.0
 
-    def busy(self, layer: str) -> float:
-        """Percent of the wall time that ``layer`` had a thread on CPU (one thread)."""
+    def busy(self, process: str) -> float:
+        """Percent of the wall time that ``process`` had a thread on CPU (its threads
+        added up, so a process using more than one core shows over 100)."""
         possible = self.wall_s * self.rate_hz
-        return 100.0 * dict(self.layers).get(layer, 0) / possible if possible else 0.0
+        return 100.0 * dict(self.processes).get(process, 0) / possible if possible else 0.0
 
 
 def _layer(frames: list[str]) -> str:
@@ -58,6 +63,11 @@ def _layer(frames: list[str]) -> str:
             if pattern.search(frame):
                 return name
     return "other"
+
+
+def _process(frames: list[str]) -> str:
+    chain = [f for f in frames if f.startswith("process ")]
+    return SPACY if chain and "multiprocessing" in chain[-1] else WORKER
 
 
 def _short(frame: str) -> str:
@@ -75,6 +85,7 @@ def breakdown(raw: Path, wall_s: float, top: int = 12) -> Breakdown:
     """Aggregate a py-spy raw recording by layer and by leaf function."""
     layers: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
+    processes: Counter[str] = Counter()
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -82,4 +93,6 @@ def breakdown(raw: Path, wall_s: float, top: int = 12) -> Breakdown:
         frames = [f for f in stack.split(";") if f]
         layers[_layer(frames)] += int(count)
         leaves[_short(frames[-1])] += int(count)
-    return Breakdown(sum(layers.values()), layers.most_common(), leaves.most_common(top), wall_s)
+        processes[_process(frames)] += int(count)
+    return Breakdown(sum(layers.values()), layers.most_common(), leaves.most_common(top), wall_s,
+                     processes=processes.most_common())

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.harness import RunResult, percentile
-from bench.pyspy import Breakdown
+from bench.pyspy import SPACY, WORKER, Breakdown
 
 ENTITY_PIPELINE = "spaCy, a worker's spaCy process"
 
@@ -176,8 +176,9 @@ def write_markdown(report: Report, path: Path) -> None:
         p = report.profile
         lines += ["### Where the time goes", "",
                   f"One worker on the unique corpus, py-spy at 100 Hz over {p.wall_s:.1f} s "
-                  f"({p.total} samples of threads on CPU; the spaCy thread was busy "
-                  f"{p.busy('spaCy / thinc (NLP)'):.0f}% of the run):", ""]
+                  f"({p.total} samples of threads on CPU; the spaCy process was on CPU "
+                  f"{p.busy(SPACY):.0f}% of the run, the worker process's threads "
+                  f"{p.busy(WORKER):.0f}%):", ""]
         lines += [f"- {name}: {p.share(count):.1f}%" for name, count in p.layers]
         lines += ["", "Hottest functions (self time):", ""]
         lines += [f"- `{name}`: {p.share(count):.1f}%" for name, count in p.leaves]

@@ -47,18 +47,22 @@ from bench.report import (  # noqa: E402
 )
 
 
-def _timed(nlp, texts: list[str], batch_size: int, repeat: int) -> tuple[float, int]:
-    """Median of ``repeat`` passes: the same statistic as the end-to-end figures, so that
-    the machine's drift (on a shared 2-core host, ±20% between passes) does not favour
-    either side of a ratio."""
-    for _ in nlp.pipe(texts[:8], batch_size=batch_size):  # warm caches
-        pass
-    times = []
+def _timed(pipelines: list, texts: list[str], batch_size: int, repeat: int
+           ) -> list[tuple[float, int]]:
+    """(seconds, entities) of each pipeline over the texts: the median of ``repeat``
+    passes, the pipelines taking turns pass by pass, so that the machine's drift (on a
+    shared 2-core host, ±20% between passes) does not favour one of them."""
+    for nlp in pipelines:
+        for _ in nlp.pipe(texts[:8], batch_size=batch_size):  # warm caches
+            pass
+    times: list[list[float]] = [[] for _ in pipelines]
+    entities = [0] * len(pipelines)
     for _ in range(repeat):
-        start = time.perf_counter()
-        entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), entities
+        for i, nlp in enumerate(pipelines):
+            start = time.perf_counter()
+            entities[i] = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
+            times[i].append(time.perf_counter() - start)
+    return [(statistics.median(t), n) for t, n in zip(times, entities, strict=True)]
 
 
 def bare_ner(model: str):
@@ -85,10 +89,10 @@ def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int
 
     texts = [a["body"] for a in corpus.articles]
     entities = build_pipeline(model, load_watchlist(watchlist))
-    results = []
-    for label, nlp in (("bare spaCy NER", ner), (ENTITY_PIPELINE, entities)):
-        elapsed, found = _timed(nlp, texts, batch_size, repeat)
-        results.append(SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, found))
+    labelled = (("bare spaCy NER", ner), (ENTITY_PIPELINE, entities))
+    results = [SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, found)
+               for (label, nlp), (elapsed, found) in zip(
+                   labelled, _timed([ner, entities], texts, batch_size, repeat), strict=True)]
 
     def per_component(nlp, docs: list) -> list[tuple[str, float]]:
         timings = []
@@ -131,7 +135,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         reference = None
         if rate is None and profile is None:
             texts = [a["body"] for a in corpus.articles]
-            elapsed, _ = _timed(stack["ner"], texts, stack["batch_size"], 1)
+            [(elapsed, _)] = _timed([stack["ner"]], texts, stack["batch_size"], 1)
             reference = len(texts) / elapsed
         spy = None
         if profile is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bench.pyspy import breakdown
+from bench.pyspy import SPACY, WORKER, breakdown
 
+WORKER_PROCESS = 'process 10:"python -m streams.cli worker"'
+CHILD = 'process 11:"python -c from multiprocessing.spawn import spawn_main"'
 RAW = "\n".join([
-    "_worker (concurrent/futures/thread.py:83);analyse_batch (streams/analyse.py:34);"
+    f"{WORKER_PROCESS};{CHILD};_process_worker (concurrent/futures/process.py:240);"
     "Language.pipe (spacy/language.py:1618);forward (thinc/layers/maxout.py:52) 30",
-    "_run_once (asyncio/base_events.py:1922);ingest (agents/ingest.py:31);"
+    f"{WORKER_PROCESS};_run_once (asyncio/base_events.py:1922);ingest (agents/ingest.py:31);"
     "execute_command (redis/asyncio/client.py:600) 5",
     "_worker (concurrent/futures/thread.py:83);analyse_batch (streams/analyse.py:36);"
     "resolve (streams/resolve.py:30) 10",
@@ -25,4 +27,5 @@ def test_layers_and_leaves(tmp_path):
                                    "Redis client": 5, "other": 5}
     assert result.leaves[0] == ("forward (thinc/layers/maxout.py)", 30)
     assert result.share(30) == 60.0
-    assert result.busy("spaCy / thinc (NLP)") == 30.0
+    assert dict(result.processes) == {SPACY: 30, WORKER: 20}
+    assert result.busy(SPACY) == 30.0
