@@ -66,6 +66,8 @@ class RunResult:
     """Bare spaCy NER articles/s, measured on the same corpus just before this run."""
     ratios: list[float] = field(default_factory=list)
     """Each repeat's rate over its own reference, lowest first."""
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds spent while the corpus went through, by process kind."""
     registered: int = 0
     """Articles that went through the run's Redis namespace (warm-up included)."""
 
@@ -180,14 +182,33 @@ class Run:
         asyncio.run(self._measure("warm-up", chosen, None, timeout=300, grace=0.0))
 
     def measure(self, articles: list[dict[str, Any]], rate: float | None = None,
-                timeout: float | None = None, grace: float = 0.0) -> RunResult:
-        """Publish ``articles`` (as fast as possible, or paced at ``rate``/s) and time them."""
+                timeout: float | None = None, grace: float = 0.0,
+                broker_pid: int | None = None) -> RunResult:
+        """Publish ``articles`` (as fast as possible, or paced at ``rate``/s) and time them,
+        and what each process spent on them (the broker's too, given its pid)."""
         before = self.rejoins()
         budget = timeout or 120 + 2.0 * len(articles)
+        cpu_before = self.cpu_seconds(broker_pid)
         result = asyncio.run(self._measure(self.name, articles, rate, budget, grace))
+        cpu_after = self.cpu_seconds(broker_pid)
+        result.cpu = {kind: cpu_after[kind] - cpu_before.get(kind, 0.0) for kind in cpu_after}
         result.rebalanced = self.rejoins() != before
         result.registered = self.published
         return result
+
+    def cpu_seconds(self, broker_pid: int | None = None) -> dict[str, float]:
+        """CPU seconds so far of the workers, their spaCy processes, the broker, Redis
+        (from ``INFO cpu``) and this process (the load generator and observer)."""
+        workers = {p.pid for p in self.procs}
+        children = [pid for pid, parent in _parents().items() if parent in workers]
+        info = self.redis.info("cpu")
+        totals = {"worker process": sum(_cpu(pid) for pid in workers),
+                  "spaCy process": sum(_cpu(pid) for pid in children),
+                  "Redis": float(info["used_cpu_user"]) + float(info["used_cpu_sys"]),
+                  "load generator": sum(os.times()[:2])}
+        if broker_pid is not None:
+            totals["broker"] = _cpu(broker_pid)
+        return totals
 
     async def _measure(self, name: str, articles: list[dict[str, Any]], rate: float | None,
                        timeout: float, grace: float) -> RunResult:
@@ -278,6 +299,35 @@ PASSTHROUGH = {"WIREWATCH_BATCH_SIZE", "WIREWATCH_BATCH_WITHIN", "WIREWATCH_MODE
                "WIREWATCH_FETCH_MAX_WAIT",
                "WIREWATCH_DEDUP_THRESHOLD", "WIREWATCH_DEDUP_NUM_PERM", "WIREWATCH_DEDUP_BANDS",
                "WIREWATCH_DEDUP_SHINGLE"}
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (Linux; the field numbers of
+    proc(5) minus 3)."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process, all its threads."""
+    try:
+        fields = _stat(pid)
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                parents[int(entry)] = int(_stat(entry)[1])
+    return parents
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -110,6 +110,13 @@ def _rows(report: Report) -> list[tuple[str, str, str, str]]:
         if len(r.rates) > 1:
             figure += f" (median of {len(r.rates)}: {r.rates[0]:.1f}–{r.rates[-1]:.1f})"
         rows.append((r.name + note, figure, ratio, goal))
+    for r in (one, report.run("unique, 2 workers")):
+        if r and r.cpu and r.processed:
+            per = {kind: 1000 * seconds / r.processed for kind, seconds in r.cpu.items()}
+            cores = sum(r.cpu.values()) / r.elapsed_s
+            rows.append((f"CPU an article, {r.name}",
+                         f"{sum(per.values()):.0f} ms in all, {cores:.2f} cores busy",
+                         ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per.items()), ""))
     lat = report.run("latency")
     if lat:
         p99 = percentile(lat.alert_latency_s, 99)

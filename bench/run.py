@@ -145,7 +145,8 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)  # attached before the first article
             spied_from = time.perf_counter()
-        result = run.measure(corpus.articles, rate=rate, grace=grace)
+        result = run.measure(corpus.articles, rate=rate, grace=grace,
+                             broker_pid=stack["broker_pid"])
         if reference is not None:
             result.reference_rate = reference
         if spy is not None:
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> Report:
     broker_proc, broker = start_tansu()
     stack = {"broker": broker, "redis_url": args.redis_url, "watchlist": watchlist,
              "partitions": args.partitions, "log_dir": work, "warmup": warmup,
-             "ner": ner, "batch_size": args.batch_size}
+             "ner": ner, "batch_size": args.batch_size, "broker_pid": broker_proc.pid}
     try:
         one = median_of(args.repeat, "unique, 1 worker", stack, unique, 1)
         report.runs.append(one)

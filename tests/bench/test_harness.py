@@ -19,3 +19,14 @@ def test_percentile_is_nearest_rank():
     assert percentile(values, 99) == 99.0
     assert percentile([0.3], 99) == 0.3
     assert percentile([], 50) is None
+
+
+def test_process_cpu_and_parents_read_proc():
+    import os
+
+    from bench.harness import _cpu, _parents
+
+    spent = os.times()
+    assert abs(_cpu(os.getpid()) - (spent.user + spent.system)) < 0.5
+    assert _parents()[os.getpid()] == os.getppid()
+    assert _cpu(2**22 + 1) == 0.0  # no such process
