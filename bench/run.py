@@ -84,7 +84,7 @@ def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int
     timed one by one, the sentencer's (which the worker runs beside the spaCy process)
     on docs carrying the entities, as the worker runs it.
     """
-    from streams.nlp import build_pipeline, build_sentencer, find_entities
+    from streams.nlp import build_pipeline, build_sentencer, find_entities, with_entities
     from streams.watchlist import load_watchlist
 
     texts = [a["body"] for a in corpus.articles]
@@ -105,14 +105,10 @@ def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int
 
     sentencer = build_sentencer(model)
     spans = find_entities(entities, texts, batch_size)
-    with_entities = []
-    for text, found in zip(texts, spans, strict=True):
-        doc = sentencer.make_doc(text)
-        doc.ents = [doc.char_span(s, e, label=label) for s, e, label, _ in found]
-        with_entities.append(doc)
+    carrying = [with_entities(sentencer, t, f) for t, f in zip(texts, spans, strict=True)]
     components = per_component(entities, [entities.make_doc(t) for t in texts])
     components += [(f"{name} (worker process)", seconds)
-                   for name, seconds in per_component(sentencer, with_entities)]
+                   for name, seconds in per_component(sentencer, carrying)]
     return results, components
 
 

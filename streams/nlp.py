@@ -211,17 +211,20 @@ def find_entities(nlp: Language, texts: Iterable[str], batch_size: int
     return [entity_spans(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
 
+def with_entities(nlp: Language, text: str, spans: Sequence[EntitySpan]) -> Doc:
+    """``text`` tokenised by ``nlp`` with these entities set. Both pipelines tokenise
+    alike, so every span lands on tokens."""
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(s, e, label=label, span_id=entity_id, alignment_mode="strict")
+                for s, e, label, entity_id in spans]
+    return doc
+
+
 def add_sentences(sentencer: Language, texts: Sequence[str],
                   found: Sequence[tuple[EntitySpan, ...]], batch_size: int) -> Iterator[Doc]:
     """Docs of the texts with their entities set from ``found`` and sentence boundaries
-    from the sentencer. Both pipelines tokenise alike, so every span lands on tokens."""
-    def with_entities(text: str, spans: tuple[EntitySpan, ...]) -> Doc:
-        doc = sentencer.make_doc(text)
-        doc.ents = [doc.char_span(s, e, label=label, span_id=entity_id, alignment_mode="strict")
-                    for s, e, label, entity_id in spans]
-        return doc
-
-    docs = (with_entities(t, f) for t, f in zip(texts, found, strict=True))
+    from the sentencer."""
+    docs = (with_entities(sentencer, t, f) for t, f in zip(texts, found, strict=True))
     return sentencer.pipe(docs, batch_size=batch_size)
 
 

@@ -26,9 +26,10 @@ import asyncio
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from spacy.language import Language
 
@@ -38,7 +39,7 @@ from streams.watchlist import Watchlist
 _pipeline: Language | None = None  # the child's entity pipeline
 
 
-def _start(model: str, watchlist: Watchlist) -> None:
+def _initialise(model: str, watchlist: Watchlist) -> None:
     global _pipeline
     parent = multiprocessing.parent_process()
     if parent is not None:
@@ -67,19 +68,20 @@ class SpacyProcess:
 
     def __init__(self, model: str, watchlist: Watchlist) -> None:
         self.model, self.watchlist = model, watchlist
-        self._pool = self._start()
+        self._pool = self._new_pool()
 
-    def _start(self) -> ProcessPoolExecutor:
+    def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start, initargs=(self.model, self.watchlist))
+                                   initializer=_initialise,
+                                   initargs=(self.model, self.watchlist))
 
-    def _submit(self, fn: object, *args: object) -> asyncio.Future:
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         try:
-            future = self._pool.submit(fn, *args)  # type: ignore[arg-type]
-        except BrokenProcessPool:
+            future = self._pool.submit(fn, *args)
+        except BrokenProcessPool:  # the child died since the last call: start another
             self._pool.shutdown(wait=False)
-            self._pool = self._start()
-            future = self._pool.submit(fn, *args)  # type: ignore[arg-type]
+            self._pool = self._new_pool()
+            future = self._pool.submit(fn, *args)
         return asyncio.wrap_future(future)
 
     def find_entities(self, texts: Sequence[str], batch_size: int
@@ -95,5 +97,6 @@ class SpacyProcess:
         await self._submit(_set_watchlist, watchlist)
 
     def close(self) -> None:
-        """Stop the child, dropping queued batches (their messages are not acked yet)."""
+        """Stop the child, dropping queued batches (their messages are not acked yet).
+        A worker leaves this to interpreter exit, which stops the child the same way."""
         self._pool.shutdown(wait=True, cancel_futures=True)
