@@ -68,6 +68,8 @@ class RunResult:
     """Each repeat's rate over its own reference, lowest first."""
     cpu: dict[str, float] = field(default_factory=dict)
     """CPU seconds spent while the corpus went through, by process kind."""
+    rss: dict[str, int] = field(default_factory=dict)
+    """Resident memory of a worker's processes once the corpus went through, bytes."""
     registered: int = 0
     """Articles that went through the run's Redis namespace (warm-up included)."""
 
@@ -192,9 +194,17 @@ class Run:
         result = asyncio.run(self._measure(self.name, articles, rate, budget, grace))
         cpu_after = self.cpu_seconds(broker_pid)
         result.cpu = {kind: cpu_after[kind] - cpu_before.get(kind, 0.0) for kind in cpu_after}
+        result.rss = self.rss_bytes()
         result.rebalanced = self.rejoins() != before
         result.registered = self.published
         return result
+
+    def rss_bytes(self) -> dict[str, int]:
+        """Resident memory of the first worker and of its spaCy process."""
+        worker = self.procs[0].pid
+        children = [pid for pid, parent in _parents().items() if parent == worker]
+        return {"worker process": _rss(worker),
+                "spaCy process": sum(_rss(pid) for pid in children)}
 
     def cpu_seconds(self, broker_pid: int | None = None) -> dict[str, float]:
         """CPU seconds so far of the workers, their spaCy processes, the broker, Redis
@@ -318,6 +328,18 @@ def _cpu(pid: int) -> float:
     except FileNotFoundError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _rss(pid: int) -> int:
+    """Resident set size of a live process, bytes (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except FileNotFoundError:
+        pass
+    return 0
 
 
 def _parents() -> dict[int, int]:

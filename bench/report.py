@@ -117,6 +117,10 @@ def _rows(report: Report) -> list[tuple[str, str, str, str]]:
             rows.append((f"CPU an article, {r.name}",
                          f"{sum(per.values()):.0f} ms in all, {cores:.2f} cores busy",
                          ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per.items()), ""))
+    if one and one.rss:
+        rows.append(("memory of a worker after the unique run (RSS)",
+                     f"{sum(one.rss.values()) / 2**20:.0f} MB",
+                     ", ".join(f"{kind} {b / 2**20:.0f} MB" for kind, b in one.rss.items()), ""))
     lat = report.run("latency")
     if lat:
         p99 = percentile(lat.alert_latency_s, 99)

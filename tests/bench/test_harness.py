@@ -21,12 +21,14 @@ def test_percentile_is_nearest_rank():
     assert percentile([], 50) is None
 
 
-def test_process_cpu_and_parents_read_proc():
+def test_process_cpu_memory_and_parents_read_proc():
     import os
 
-    from bench.harness import _cpu, _parents
+    from bench.harness import _cpu, _parents, _rss
 
     spent = os.times()
     assert abs(_cpu(os.getpid()) - (spent.user + spent.system)) < 0.5
     assert _parents()[os.getpid()] == os.getppid()
     assert _cpu(2**22 + 1) == 0.0  # no such process
+    assert 10 * 2**20 < _rss(os.getpid()) < 2**40
+    assert _rss(2**22 + 1) == 0
