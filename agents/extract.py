@@ -3,13 +3,14 @@ process) -> sentences, resolution against the registry -> claims about watched e
 -> enriched + entity-claims (one per watched entity).
 
 NER is the cost of the pipeline, so it should never wait. Batches go to the worker's
-spaCy process (``streams.spacy_process``) as they are taken, up to a few ahead; this
-process finishes each one — sentences, resolution, registry, claims, sends — while NER
-works on the next. Faust's ``take`` acks a batch when the next one is requested, which would ack
-batch N before its messages are out; ``noack_take`` leaves the acks to us, and batch
-N's events are acked only when all its messages have been sent — a crash before that
-redelivers them (at least once; every step downstream is idempotent by article id).
-Batches finish in order, so the messages for one entity keep their order.
+spaCy process (``streams.spacy_process``) as they are taken, up to a few ahead; the
+worker process finishes each one — sentences, resolution, registry, claims, sends —
+while NER works on the next. Faust's ``take`` acks a batch when the next one is
+requested, which would ack batch N before its messages are out; ``noack_take`` leaves
+the acks to us, and batch N's events are acked only when all its messages have been
+sent — a crash before that redelivers them (at least once; every step downstream is
+idempotent by article id). Batches finish in order, so the messages for one entity keep
+their order.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Deepest match wins; order matters only between patterns that can match one frame.
@@ -45,7 +45,7 @@ class Breakdown:
     leaves: list[tuple[str, int]]
     wall_s: float = 0.0
     rate_hz: int = 100
-    processes: list[tuple[str, int]] = ()  # type: ignore[assignment]
+    processes: list[tuple[str, int]] = field(default_factory=list)
 
     def share(self, count: int) -> float:
         return 100.0 * count / self.total if self.total else 0.0
