@@ -51,7 +51,8 @@ class Services:
 
     @cached_property
     def fingerprinter(self) -> Fingerprinter:
-        return Fingerprinter(settings.dedup_num_perm, settings.dedup_bands, settings.dedup_shingle)
+        return Fingerprinter(settings.dedup_num_perm, settings.dedup_bands, settings.dedup_shingle,
+                             settings.dedup_single_bands)
 
     @cached_property
     def dedup(self) -> RedisDedupStore:

@@ -8,7 +8,8 @@ article outside the labelled copies may be. Then every article is fingerprinted 
 checked by ``MemoryDedupStore`` (the Redis script's in-memory twin) at the settings'
 threshold and LSH shape, and the decisions are scored.
 
-    python bench/real_dedup.py [CORPUS_DIR] [--threshold T] [--bands B] [--num-perm N]
+    python bench/real_dedup.py [CORPUS_DIR] [--threshold T] [--num-perm N] [--bands B]
+        [--single-bands S]
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=settings.dedup_threshold)
     parser.add_argument("--num-perm", type=int, default=settings.dedup_num_perm)
     parser.add_argument("--bands", type=int, default=settings.dedup_bands)
+    parser.add_argument("--single-bands", type=int, default=settings.dedup_single_bands)
     parser.add_argument("--shingle", type=int, default=settings.dedup_shingle)
     parser.add_argument("--must", type=float, default=0.45,
                         help="exact containment from which a labelled copy must be dropped")
@@ -74,10 +76,11 @@ def main() -> None:
     gold = yaml.safe_load((args.corpus / "gold.yaml").read_text(encoding="utf-8"))
     texts = {a["id"]: normalize(a["body"]) for a in articles}
     sets = {k: shingles(v, args.shingle) for k, v in texts.items()}
-    fingerprinter = Fingerprinter(args.num_perm, args.bands, args.shingle)
+    fingerprinter = Fingerprinter(args.num_perm, args.bands, args.shingle, args.single_bands)
     dropped = asyncio.run(replay(articles, texts, fingerprinter, args.threshold))
 
-    print(f"threshold {args.threshold}, {args.num_perm} perms, {args.bands} bands, "
+    print(f"threshold {args.threshold}, {args.num_perm} perms, {args.bands} bands and "
+          f"{args.single_bands} single-row bands, "
           f"{args.shingle}-shingles, must drop from containment {args.must}")
     print(f"{'copy':32} {'original':32} {'contain':>7} {'jaccard':>7} {'must':>4}  decision")
     labelled, must, caught = set(), 0, 0
