@@ -24,7 +24,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.dedup import _TO_SPACE, Fingerprinter  # noqa: E402
+from streams.dedup import Fingerprinter, word_stream  # noqa: E402
 from streams.normalize import normalize  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.store.dedup import MemoryDedupStore  # noqa: E402
@@ -34,7 +34,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "eva
 
 def shingles(text: str, size: int) -> set[tuple[str, ...]]:
     """The word ``size``-shingles of normalised text, worded as the fingerprinter does."""
-    words = text.casefold().encode().translate(_TO_SPACE).decode().split()
+    words = word_stream(text).decode().split()
     return {tuple(words[i:i + size]) for i in range(max(1, len(words) - size + 1))}
 
 

@@ -142,7 +142,7 @@ class Fingerprinter:
 
     def fingerprint(self, text: str) -> Fingerprint:
         """Fingerprint of normalised text (``streams.normalize.normalize``)."""
-        words = b" ".join(text.casefold().encode().translate(_TO_SPACE).split())
+        words = word_stream(text)
         exact = hashlib.blake2b(words, digest_size=12).hexdigest()
         if not words:
             return Fingerprint(exact, b"", 0, ())
@@ -162,6 +162,11 @@ class Fingerprinter:
                    @ self._band_weights).astype("<u8").tobytes()
         digests += signature[:self.single_bands].astype("<u8").tobytes()
         return tuple(digests[i:i + BAND_BYTES] for i in range(0, len(digests), BAND_BYTES))
+
+
+def word_stream(text: str) -> bytes:
+    """The words a fingerprint is made of: case-folded, space-joined, punctuation gone."""
+    return b" ".join(text.casefold().encode().translate(_TO_SPACE).split())
 
 
 def jaccard(a: bytes, b: bytes) -> float:
