@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import spacy
@@ -105,7 +105,8 @@ class _RulerState:
     the watchlist changes sees either the old or the new watchlist."""
 
     names: PhraseMatcher  # watched names and their listed spellings -> id
-    alone: PhraseMatcher  # surnames and first names written alone -> PERSON, no id
+    surnames_alone: PhraseMatcher  # surnames written alone -> PERSON, no id
+    firsts_alone: PhraseMatcher  # first names written alone -> id whose family it needs
     labels: dict[str, str]  # id -> entity label
     surnames: dict[str, frozenset[str]]  # canonical surname part -> ids of people
     slips: dict[str, frozenset[str]]  # slip key of a long surname -> canonical parts
@@ -124,23 +125,25 @@ class WatchlistRuler:
     tagged with the id when it names exactly one watched person, else as a PERSON
     without an id for the resolver to decide.
 
-    It also marks a watched person's surname or first name written alone ("Orlov
-    said", "Daniel and his sister") as a PERSON mention *without* an id: the small model
-    often misses a bare name, and whether it is the watched person is the resolver's
-    decision (another Orlov may be in the article). Such a name next to another
+    It also marks a watched person's surname written alone ("Orlov said") as a PERSON
+    mention *without* an id: the small model often misses a bare name, and whether it
+    is the watched person is the resolver's decision (another Orlov may be in the
+    article). So too their first name written alone ("Daniel and his sister"), but only
+    where the article writes their surname (a family named once, then by first names;
+    elsewhere "Jordan" stays the country the model sees). Such a name next to another
     capitalised word is left alone: it is part of a longer name ("Pavel Orlov",
     "Orlov Holdings").
     """
 
     def __init__(self, nlp: Language, name: str = RULER) -> None:
         self.nlp, self.name = nlp, name
-        self.state = _RulerState(PhraseMatcher(nlp.vocab, attr="NORM"),
-                                 PhraseMatcher(nlp.vocab, attr="NORM"), {}, {}, {}, {})
+        self.state = _RulerState(*(PhraseMatcher(nlp.vocab, attr="NORM") for _ in range(3)),
+                                 {}, {}, {}, {})
 
     def set_watchlist(self, watchlist: Watchlist) -> None:
         """Replace all patterns; safe between batches of a running worker."""
-        matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        alone = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        matcher, last_alone, first_alone = (PhraseMatcher(self.nlp.vocab, attr="NORM")
+                                             for _ in range(3))
         labels = {}
         surnames: dict[str, set[str]] = {}
         people: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -152,10 +155,10 @@ class WatchlistRuler:
             matcher.add(entity.id, [_fold_norms(d) for d in self.nlp.tokenizer.pipe(forms)])
             labels[entity.id] = kind_label(entity.kind)
             if labels[entity.id] == "PERSON":
-                single = {f.split()[0] for f in forms if len(f.split()) > 1} | {
-                    f.split()[-1] for f in forms if len(f.split()) > 1}
-                docs = self.nlp.tokenizer.pipe(sorted(single))
-                alone.add(entity.id, [_fold_norms(d) for d in docs])
+                for alone, at in ((last_alone, -1), (first_alone, 0)):
+                    single = sorted({f.split()[at] for f in forms if len(f.split()) > 1})
+                    alone.add(entity.id,
+                              [_fold_norms(d) for d in self.nlp.tokenizer.pipe(single)])
                 people[entity.id] = tuple({name_tokens(n) for n in entity.names} - {()})
                 for tokens in people[entity.id]:
                     if len(tokens) > 1:
@@ -164,7 +167,7 @@ class WatchlistRuler:
         for part in surnames:
             if key := slip_key(part):
                 slips.setdefault(key, set()).add(part)
-        self.state = _RulerState(matcher, alone, labels,
+        self.state = _RulerState(matcher, last_alone, first_alone, labels,
                                  {k: frozenset(v) for k, v in surnames.items()},
                                  {k: frozenset(v) for k, v in slips.items()}, people)
 
@@ -177,11 +180,18 @@ class WatchlistRuler:
             for key, start, end in state.names(doc)
         ]
         taken = {i for span in spans for i in range(span.start, span.end)}
-        spans += self._variants(doc, state, taken)
+        owners = _surname_owners(doc, state)
+        spans += self._variants(doc, state, owners, taken)
+        families = {e for ids in owners.values() for e in ids}
         spans += [
             Span(doc, start, end, label="PERSON")
-            for _, start, end in state.alone(doc)
+            for _, start, end in state.surnames_alone(doc)
             if _standalone(doc, start, end)
+        ]
+        spans += [
+            Span(doc, start, end, label="PERSON")
+            for key, start, end in state.firsts_alone(doc)
+            if self.nlp.vocab.strings[key] in families and _standalone(doc, start, end)
         ]
         if not spans:
             return doc
@@ -191,19 +201,14 @@ class WatchlistRuler:
         doc.ents = sorted([*kept, *ruled], key=lambda s: s.start)
         return doc
 
-    def _variants(self, doc: Doc, state: _RulerState, taken: set[int]) -> Iterator[Span]:
+    def _variants(self, doc: Doc, state: _RulerState, surnames: dict[int, frozenset[str]],
+                  taken: set[int]) -> Iterator[Span]:
         """Names ending in a word whose compared form is a watched surname: the longest
         run of up to three words before it that names exactly one watched person gets
         the id; initials before it, or the word alone, make a PERSON without an id."""
-        for token in doc:
-            if (token.i in taken or not (token.is_alpha and token.is_title and len(token) > 2)
-                    or _capital(doc, token.i + 1)):
-                continue
-            part = canonical_part(fold(token.text))
-            owners = state.surnames.get(part) or frozenset(
-                e for p in state.slips.get(slip_key(part) or "", ())
-                if token_similarity(part, p) >= TOKEN_EQUAL for e in state.surnames[p])
-            if not owners:
+        for i, owners in surnames.items():
+            token = doc[i]
+            if i in taken or _capital(doc, i + 1):
                 continue
             starts = _name_starts(doc, token.i)
             for start in reversed(starts):
@@ -218,6 +223,28 @@ class WatchlistRuler:
                 initials = [s for s in starts if all(_initial(t) for t in doc[s:token.i])]
                 if initials[-1] < token.i or not _capital(doc, token.i - 1):
                     yield Span(doc, initials[-1], token.i + 1, label="PERSON")
+
+
+@lru_cache(maxsize=1 << 16)
+def _compared(word: str) -> str:
+    """A word as name parts are compared (words recur from article to article)."""
+    return canonical_part(fold(word))
+
+
+def _surname_owners(doc: Doc, state: _RulerState) -> dict[int, frozenset[str]]:
+    """Capitalised words whose compared form is a watched person's surname (any
+    spelling, or one slip from a long one) -> the ids of those people."""
+    found = {}
+    for token in doc:
+        if not (token.is_alpha and token.is_title and len(token) > 2):
+            continue
+        part = _compared(token.text)
+        owners = state.surnames.get(part) or frozenset(
+            e for p in state.slips.get(slip_key(part) or "", ())
+            if token_similarity(part, p) >= TOKEN_EQUAL for e in state.surnames[p])
+        if owners:
+            found[token.i] = owners
+    return found
 
 
 def _capital(doc: Doc, i: int) -> bool:
