@@ -1,5 +1,8 @@
-"""The one settings object. Every knob is an env var ``WIREWATCH_<NAME>``; CLI flags
-override env by constructing ``Settings(**overrides)``.
+"""The one settings object: a frozen value, built once at the edge and passed down.
+
+Every knob is an env var ``WIREWATCH_<NAME>``, read when ``Settings()`` is constructed
+(the CLI, ``faust -A agents``, a test) and never at import; CLI flags and replay runs
+derive a changed copy with :meth:`Settings.but`, so nothing global is ever rewritten.
 
 Defaults run locally: with no ``WIREWATCH_BROKER`` the CLI starts an embedded Tansu
 broker; with no ``WIREWATCH_REDIS_URL`` it uses 127.0.0.1:6379 if a server answers
@@ -8,8 +11,9 @@ there, else spawns one.
 
 from __future__ import annotations
 
-from functools import cache
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +37,9 @@ class Settings(BaseSettings):
     app_id: str = Field("wirewatch", description="Faust app id = Kafka consumer group")
     namespace: str = Field(
         "wirewatch", description="prefix of every Redis key this deployment owns"
+    )
+    data_dir: Path | None = Field(
+        None, description="Faust's data directory; unset: wirewatch-<app id> in the temp dir"
     )
 
     # Topics.
@@ -90,10 +97,36 @@ class Settings(BaseSettings):
         60.0, gt=0, description="seconds of lag without progress before health turns red"
     )
     retry_max_delay: float = Field(5.0, gt=0, description="cap of the backoff between retries")
+    outage_timeout: float = Field(
+        300.0, gt=0,
+        description="seconds an outage (Redis, broker) is waited out for one message before "
+                    "it goes to the dead-letter topic",
+    )
+    processing_attempts: int = Field(
+        2, ge=1, description="tries of a message whose processing raised, before dead letter"
+    )
+    dead_letter_payload_bytes: int = Field(
+        64 * 1024, ge=0, description="bytes of the original message a dead letter carries"
+    )
 
     # Web endpoint (health, metrics); off unless a port is set.
     web_port: int | None = Field(None, description="port of the worker's web endpoint")
     web_bind: str = Field("127.0.0.1", description="address the web endpoint binds to")
+
+    def but(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (validated like the environment's values)."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+    def topic_names(self) -> list[str]:
+        """Every topic the pipeline needs, for creating them up front."""
+        return [self.topic_articles, self.topic_unique, self.topic_duplicates,
+                self.topic_enriched, self.topic_entity_claims, self.topic_alerts,
+                self.topic_dead_letter]
+
+    def faust_data_dir(self) -> Path:
+        """Where Faust keeps its files: never the current directory, which may be
+        read-only (a container running as an unprivileged user)."""
+        return self.data_dir or Path(tempfile.gettempdir()) / f"wirewatch-{self.app_id}"
 
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (never logged)."""
@@ -103,8 +136,3 @@ class Settings(BaseSettings):
         """The configured Redis, or the local one: what clients connect to."""
         return self.redis_dsn() or LOCAL_REDIS_URL
 
-
-@cache
-def get_settings() -> Settings:
-    """Settings from the environment, read once per process."""
-    return Settings()

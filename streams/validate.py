@@ -10,7 +10,7 @@ from __future__ import annotations
 import orjson
 
 from schemas.article import Article
-from streams.exceptions import InvalidArticle
+from streams.errors import InvalidArticle
 
 _OPTIONAL_STRINGS = ("title", "source", "url", "published_at", "language")
 

@@ -24,7 +24,7 @@ def _read_alerts(env: dict[str, str]) -> list[dict]:
 
 def test_worker_turns_produced_articles_into_alerts(ww_env):
     env = {**ww_env, "WIREWATCH_WATCHLIST": str(SCENARIO / "watchlist.yaml")}
-    worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel",
+    worker = subprocess.Popen([sys.executable, "-m", "agents.cli", "worker", "--loglevel",
                                "warning"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     try:

@@ -1,7 +1,7 @@
 import orjson
 import pytest
 
-from streams.exceptions import InvalidArticle
+from streams.errors import InvalidArticle
 from streams.validate import decode_article
 
 LIMIT = 1024

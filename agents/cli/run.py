@@ -1,0 +1,117 @@
+"""Commands that run the pipeline or its services: worker, replay, demo, stack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+import streams
+from agents.cli.render import AlertPrinter, progress_line
+from streams.settings import Settings
+
+DATA = Path(streams.__file__).resolve().parent / "data"
+
+
+def _quiet_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.command()
+@click.option("--loglevel", default="info", show_default=True)
+@click.pass_obj
+def worker(settings: Settings, loglevel: str) -> None:
+    """Run the Faust worker (same app as `faust -A agents worker`)."""
+    import faust
+
+    from agents.kafka import ensure_topics
+    from agents.stack import running_stack
+    from agents.worker import build
+
+    with running_stack(settings) as stack:
+        for line in stack.started:
+            click.echo(f"started {line}", err=True)
+        settings = stack.settings(settings)
+        built = build(settings)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(ensure_topics(settings, settings.topic_names()))
+        # quiet: no start-up banner or spinner, which garble logs collected from stdout.
+        faust.Worker(built.app, loglevel=loglevel, loop=loop, quiet=True
+                     ).execute_from_commandline()
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--watchlist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Watchlist YAML (default: WIREWATCH_WATCHLIST).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report here.")
+@click.option("--timeout", type=float, default=None, help="Give up after this many seconds.")
+@click.option("-v", "--verbose", is_flag=True, help="Log pipeline internals to stderr.")
+@click.pass_obj
+def replay(settings: Settings, paths: tuple[Path, ...], watchlist: Path | None,
+           report: Path | None, timeout: float | None, verbose: bool) -> None:
+    """Run PATHS through a fresh pipeline once; print alerts as JSON lines."""
+    from agents.replay import replay as run_replay
+    from agents.sources import expand
+
+    _quiet_logging(verbose)
+
+    def on_alert(alert: dict[str, Any]) -> None:
+        sys.stdout.buffer.write(orjson.dumps(alert) + b"\n")
+        sys.stdout.flush()
+
+    result = run_replay(expand(paths), settings=settings, watchlist=watchlist,
+                        on_alert=on_alert, on_progress=progress_line(), timeout=timeout)
+    click.echo(f"\nprocessed {result.processed}/{result.published} messages: "
+               f"{result.analysed} analysed, {len(result.duplicates)} duplicates, "
+               f"{len(result.dead_letters)} dead letters, {len(result.alerts)} alerts "
+               f"in {result.elapsed_s:.2f}s", err=True)
+    if report:
+        report.write_bytes(result.to_json())
+
+
+@click.command()
+@click.option("-v", "--verbose", is_flag=True, help="Log pipeline internals to stderr.")
+@click.pass_obj
+def demo(settings: Settings, verbose: bool) -> None:
+    """Run a small sample corpus through the embedded stack; alerts print live."""
+    from agents.replay import replay as run_replay
+
+    _quiet_logging(verbose)
+    printer = AlertPrinter()
+    click.echo("wirewatch demo: starting broker, Redis and the pipeline ...", err=True)
+    corpus = DATA / "demo"
+    result = run_replay([corpus / "articles.jsonl"], settings=settings,
+                        watchlist=corpus / "watchlist.yaml", on_alert=printer)
+    click.echo(f"{result.published} articles: {len(result.duplicates)} duplicates dropped "
+               f"before NLP, {len(result.alerts)} alerts, {result.elapsed_s:.1f}s", err=True)
+
+
+@click.command()
+@click.pass_obj
+def stack(settings: Settings) -> None:
+    """Start the embedded broker and Redis in the foreground until Ctrl-C."""
+    from agents.stack import open_stack
+
+    running = open_stack(settings.but(broker=None, redis_url=None), fresh_redis=True)
+    try:
+        for line in running.started:
+            click.echo(f"started {line}")
+        for name, value in running.env().items():
+            click.echo(f"export {name}={value}")
+        click.echo("Ctrl-C to stop.", err=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.close()
