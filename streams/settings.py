@@ -11,6 +11,7 @@ there, else spawns one.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,8 @@ class Settings(BaseSettings):
     def faust_data_dir(self) -> Path:
         """Where Faust keeps its files: never the current directory, which may be
         read-only (a container running as an unprivileged user)."""
-        return self.data_dir or Path(tempfile.gettempdir()) / f"wirewatch-{self.app_id}"
+        uid = os.getuid() if hasattr(os, "getuid") else 0  # users do not share one folder
+        return self.data_dir or Path(tempfile.gettempdir()) / f"wirewatch-{uid}-{self.app_id}"
 
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (never logged)."""

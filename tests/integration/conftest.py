@@ -39,6 +39,11 @@ def broker_url() -> Iterator[str]:
 @pytest.fixture
 def ww_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
     """Env for a wirewatch process of this test: own group, namespace and topics."""
+    return isolated_env(broker_url, redis_db_url)
+
+
+def isolated_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
+    """Env for a wirewatch process with its own group, namespace and topics."""
     run = uuid.uuid4().hex[:8]
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
     env.update({
