@@ -73,7 +73,8 @@ def _band_fields(fp: Fingerprint) -> list[bytes]:
 def _decision(article_id: str, raw: str) -> DedupDecision:
     if not raw:
         return DedupDecision(article_id, None, 0.0, None)
-    original, similarity, kind = raw.split(_SEP)
+    # Split from the right: the original id comes first and may itself hold _SEP.
+    original, similarity, kind = raw.rsplit(_SEP, 2)
     return DedupDecision(article_id, original, float(similarity), kind)  # type: ignore[arg-type]
 
 
