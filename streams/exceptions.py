@@ -2,6 +2,8 @@
 
     WirewatchError
     ├── InvalidArticle(reason, detail)   an input message that can never be processed
+    ├── ConfigError                      a configuration that can never work: fail at start
+    │   └── WatchlistError               a watchlist file or entry that cannot be used
     └── StackError                       a broker or Redis that could not be started or reached
 """
 
@@ -22,6 +24,16 @@ class InvalidArticle(WirewatchError):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+
+class ConfigError(WirewatchError):
+    """A configuration that can never work: retrying cannot help, so the process says
+    what is wrong in one line and exits non-zero instead of counting it as an outage."""
+
+
+class WatchlistError(ConfigError, ValueError):
+    """A watchlist file, or an entity on it, that cannot be used; the message names the
+    file or the entry. Also a ValueError: it is a bad value, whatever the caller."""
 
 
 class StackError(WirewatchError):

@@ -10,7 +10,8 @@ Keys (``{ns}`` is the namespace): ``{ns}:reg:e:{id}`` hash of name/label/kind/wa
 first_seen/last_seen; ``{ns}:reg:a:{id}`` hash alias -> count; ``{ns}:reg:n:{id}``
 HyperLogLog of article ids (article count that a replayed article does not inflate,
 a few dozen bytes per entity); ``{ns}:reg:b:{key}`` set of ids whose name has this
-blocking key (metaphone of the canonical surname).
+blocking key (metaphone of the canonical surname). Each kind has its own prefix, so no
+entity id or blocking key can reach another kind's key, nor the watchlist's keys below.
 
 A batch of articles costs two round trips whatever its size, each a Lua script with
 the batch as one JSON argument: ``registry_candidates.lua`` returns the registered
@@ -38,7 +39,9 @@ from pathlib import Path
 import orjson
 import redis.asyncio as redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import WatchError
 
+from streams.exceptions import WatchlistError
 from streams.names import Relation, blocking_key, compare
 from streams.names import names_match as score
 from streams.nlp import kind_label
@@ -97,6 +100,20 @@ def choose(entity: ResolvedEntity, found: list[RegistryEntry]) -> ResolvedEntity
 def _resembling(name: str, entries: list[RegistryEntry]) -> list[RegistryEntry]:
     scored = [(max(score(name, n) for n in [e.name, *e.aliases]), e) for e in entries]
     return [e for s, e in sorted(scored, key=lambda x: (-x[0], x[1].id)) if s >= DOUBT_SCORE]
+
+
+def _refuse_another(watched: WatchedEntity | None, e: WatchedEntity) -> None:
+    """Adding a watched name again updates it; a different name whose id is already
+    watched ("Павел Волков" when "Pavel Volkov" is) would silently take that entity over,
+    so it is refused."""
+    if watched is not None and _spelling(watched.name) != _spelling(e.name):
+        raise WatchlistError(
+            f"{e.name!r} would share the id {e.id!r} with the watched {watched.name!r}: "
+            f"make it an alias of {watched.name!r}, or remove that entity first")
+
+
+def _spelling(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _registered(e: ResolvedEntity) -> bool:
@@ -227,7 +244,7 @@ class RedisRegistry(_PerArticle):
 
     async def add_watch(self, e: WatchedEntity) -> int:
         """Watch an entity (registered at once, never expiring); returns the new
-        watchlist version."""
+        watchlist version. WatchlistError when another name is watched under its id."""
         def op(pipe) -> None:
             pipe.hset(f"{self.ns}:watch", e.id, _dump(e))
             ek, now = self._k("e", e.id), time.time()
@@ -241,7 +258,7 @@ class RedisRegistry(_PerArticle):
             if key:
                 pipe.sadd(self._k("b", key), e.id)
 
-        return await self._change(op)
+        return await self._change(op, adding=e)
 
     async def remove_watch(self, entity_id: str) -> int:
         """Stop watching; the registry entry then expires like any other."""
@@ -253,13 +270,25 @@ class RedisRegistry(_PerArticle):
 
         return await self._change(op)
 
-    async def _change(self, op: Callable[[Pipeline], None]) -> int:
+    async def _change(self, op: Callable[[Pipeline], None],
+                      adding: WatchedEntity | None = None) -> int:
         """Apply a watchlist change and bump the version in one transaction, then
-        announce the version."""
+        announce the version. When ``adding``, the watchlist is WATCHed while the entry
+        under its id is checked, so two commands cannot both take one id."""
         async with self.r.pipeline(transaction=True) as pipe:
-            op(pipe)
-            pipe.incr(f"{self.ns}:watch:version")
-            version = int((await pipe.execute())[-1])
+            while True:
+                try:
+                    if adding is not None:
+                        await pipe.watch(f"{self.ns}:watch")
+                        raw = await pipe.hget(f"{self.ns}:watch", adding.id)
+                        _refuse_another(_load(raw) if raw else None, adding)
+                        pipe.multi()
+                    op(pipe)
+                    pipe.incr(f"{self.ns}:watch:version")
+                    version = int((await pipe.execute())[-1])
+                    break
+                except WatchError:
+                    continue  # another change landed between the check and the write
         await self.r.publish(self.channel, version)
         return version
 
@@ -325,6 +354,7 @@ class MemoryRegistry(_PerArticle):
         return _dedupe(entities, mapped)
 
     async def add_watch(self, e: WatchedEntity) -> int:
+        _refuse_another(self.watched.get(e.id), e)
         self.watched[e.id] = e
         entry = self.entries.setdefault(e.id, RegistryEntry(e.id, e.name, kind_label(e.kind),
                                                             first_seen=time.time()))

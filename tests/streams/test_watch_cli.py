@@ -77,3 +77,22 @@ def test_add_list_remove(ns: str) -> None:
 def test_unreachable_redis_is_a_clear_error() -> None:
     result = CliRunner().invoke(watch, ["--redis-url", "redis://127.0.0.1:1/0", "list"])
     assert result.exit_code != 0 and "cannot reach Redis" in result.output
+
+
+@pytest.mark.parametrize("name", ["", "   ", "!!!", "...", "\U0001F525"])
+def test_add_of_a_name_that_names_nobody_is_a_message(ns: str, name: str) -> None:
+    result = run(ns, "add", name)
+    # A ClickException exits 1 through SystemExit; an escaped error would be the exception.
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "Error: a watched" in result.output
+    assert orjson.loads(run(ns, "list", "--json").output)["entities"] == []
+
+
+def test_add_of_another_name_with_a_watched_id_is_refused(ns: str) -> None:
+    assert run(ns, "add", "Pavel Volkov", "--kind", "hostage").exit_code == 0
+    refused = run(ns, "add", "Павел Волков")
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)
+    assert "would share the id 'pavel-volkov'" in refused.output
+    assert run(ns, "add", "pavel  volkov", "--alias", "Павел Волков").exit_code == 0
+    [entity] = orjson.loads(run(ns, "list", "--json").output)["entities"]
+    assert entity["aliases"] == ["Павел Волков"]
