@@ -52,3 +52,9 @@ def test_a_body_without_letter_or_digit_has_no_text(body):
 @pytest.mark.parametrize("body", ["\u200fA", "\U0001F525 7", "\ufeffЖить", "記"])
 def test_one_letter_or_digit_is_text(body):
     assert has_text(body) and has_text(normalize(body))
+
+
+def test_what_boilerplate_removal_leaves_may_be_no_text():
+    """Why ingest checks ``has_text`` after normalising, not only that text is left."""
+    text = normalize("Share this article\n\n\U0001F525\U0001F525 \u200f")
+    assert text and not has_text(text)
