@@ -103,6 +103,29 @@ class Watchlist:
         return cls(tuple(by_id.values()))
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are one spelling (case and spacing aside): adding a watched
+    name again updates its entry; another spelling under its id is refused."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def combine(configured: Watchlist, runtime: Watchlist) -> tuple[Watchlist, list[str]]:
+    """The configured (file) watchlist with the runtime one over it: a runtime entry of
+    the same spelling replaces the file's (new aliases, kind); one that would take a
+    configured entry's id under another spelling is left out, and the second value says
+    why, for the log — the file is the desk's configuration and is never taken over."""
+    by_id = {e.id: e for e in configured}
+    entities, refused = dict(by_id), []
+    for e in runtime:
+        own = by_id.get(e.id)
+        if own is not None and not same_name(own.name, e.name):
+            refused.append(f"runtime watchlist entry {e.name!r} left out: it would share "
+                           f"the id {e.id!r} with {own.name!r} of the watchlist file")
+            continue
+        entities[e.id] = e
+    return Watchlist(tuple(entities.values())), refused
+
+
 def _entry(i: int, raw: object) -> WatchedEntity:
     if isinstance(raw, str):
         raw = {"name": raw}

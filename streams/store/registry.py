@@ -46,7 +46,7 @@ from streams.names import Relation, blocking_key, compare
 from streams.names import names_match as score
 from streams.nlp import kind_label
 from streams.resolve import ResolvedEntity
-from streams.watchlist import WatchedEntity, Watchlist
+from streams.watchlist import WatchedEntity, Watchlist, same_name
 
 _HERE = Path(__file__).parent
 RECORD_SCRIPT = (_HERE / "registry_record.lua").read_text(encoding="utf-8")
@@ -106,14 +106,10 @@ def _refuse_another(watched: WatchedEntity | None, e: WatchedEntity) -> None:
     """Adding a watched name again updates it; a different name whose id is already
     watched ("Павел Волков" when "Pavel Volkov" is) would silently take that entity over,
     so it is refused."""
-    if watched is not None and _spelling(watched.name) != _spelling(e.name):
+    if watched is not None and not same_name(watched.name, e.name):
         raise WatchlistError(
             f"{e.name!r} would share the id {e.id!r} with the watched {watched.name!r}: "
             f"make it an alias of {watched.name!r}, or remove that entity first")
-
-
-def _spelling(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _registered(e: ResolvedEntity) -> bool:

@@ -6,6 +6,8 @@ from streams.exceptions import WatchlistError
 from streams.watchlist import (
     MAX_WATCHLIST_BYTES,
     WatchedEntity,
+    Watchlist,
+    combine,
     entity_id,
     load_watchlist,
     parse_watchlist,
@@ -112,3 +114,17 @@ def test_a_missing_or_unreadable_watchlist_file_is_a_watchlist_error(tmp_path):
     (tmp_path / "latin1.yaml").write_bytes(b"entities:\n  - Jos\xe9\n")
     with pytest.raises(WatchlistError, match="not UTF-8"):
         load_watchlist(tmp_path / "latin1.yaml")
+
+
+def test_a_runtime_entry_never_takes_over_a_configured_id():
+    configured = parse_watchlist({"entities": ["Pavel Volkov", "Daniel Orlov"]})
+    runtime = Watchlist.of([WatchedEntity("Павел Волков"), WatchedEntity("daniel orlov",
+                                                                         ("Danil Orlov",)),
+                            WatchedEntity("Mira Kessling")])
+    combined, refused = combine(configured, runtime)
+    assert [(e.id, e.name) for e in combined] == [
+        ("pavel-volkov", "Pavel Volkov"), ("daniel-orlov", "daniel orlov"),
+        ("mira-kessling", "Mira Kessling")]
+    assert combined.get("daniel-orlov").aliases == ("Danil Orlov",)
+    assert refused == ["runtime watchlist entry 'Павел Волков' left out: it would share the "
+                       "id 'pavel-volkov' with 'Pavel Volkov' of the watchlist file"]
