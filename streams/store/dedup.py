@@ -9,6 +9,10 @@ no per-field TTL; a day expires whole, ``retention`` after it ends)::
                              d<topic:partition:offset> -> decision (redeliveries)
     {ns}:dedup:cluster:{original}  HASH copies, src:<source> -> count
 
+A day is a number and a cluster lives under ``cluster:``, so no article id reaches a
+day's hash; the decision ``original \x1f similarity \x1f kind`` is split from the
+right, so an original id may hold any character.
+
 Only originals are registered, so every duplicate points at an original, never at a
 copy of a copy. The whole decision for a batch — redelivery, exact match, band
 candidates, overlap check, registration, article after article — runs as one Lua
