@@ -17,7 +17,7 @@ from faust.types import EventT
 from agents.observe import Outcome
 from schemas import Article, DuplicateNotice, UniqueArticle
 from streams.errors import InvalidArticle
-from streams.normalize import normalize
+from streams.normalize import has_text, normalize
 from streams.store.dedup import DedupRequest
 from streams.validate import decode_article
 
@@ -37,7 +37,7 @@ def make_ingest(w: Worker) -> AgentFun:
             try:
                 article = decode_article(event.message.value, max_bytes=settings.max_body_bytes)
                 text = normalize(article.body)
-                if not text:
+                if not has_text(text):
                     raise InvalidArticle("empty_body", "nothing left after normalisation")
             except InvalidArticle as exc:
                 await guard.dead_letter(event, exc.reason, exc.detail)

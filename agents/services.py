@@ -12,6 +12,7 @@ spaCy process ahead of the batches queued after it, and a resolver) only when it
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 
 import redis.asyncio as redis
@@ -26,7 +27,9 @@ from streams.settings import Settings
 from streams.store.dedup import DedupStore
 from streams.store.profiles import ProfileStore
 from streams.store.registry import Registry
-from streams.watchlist import Watchlist, load_watchlist
+from streams.watchlist import Watchlist, combine, load_watchlist
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -65,7 +68,8 @@ class Services:
 
     @cached_property
     def profiles(self) -> ProfileStore:
-        return RedisProfileStore(self.redis, self.settings.namespace)
+        return RedisProfileStore(self.redis, self.settings.namespace,
+                                 sent_ttl_seconds=self.retention_seconds)
 
     @cached_property
     def spacy(self) -> SpacyStage:
@@ -82,7 +86,10 @@ class Services:
         if version == self.spacy.snapshot.version:
             return self.spacy.snapshot
         runtime = await self.registry.watchlist() if version else Watchlist()
-        return await self.spacy.use(version, Watchlist.of([*self.file_watchlist, *runtime]))
+        watchlist, refused = combine(self.file_watchlist, runtime)
+        for reason in refused:
+            log.warning("%s", reason)
+        return await self.spacy.use(version, watchlist)
 
     async def close(self) -> None:
         """Stop the spaCy child and close the Redis connection, if they were started."""

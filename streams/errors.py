@@ -2,7 +2,8 @@
 
     WirewatchError
     ├── InvalidArticle(reason, detail)   an input message that can never be processed
-    ├── ConfigError                      a setting or file that makes starting pointless
+    ├── ConfigError                      a configuration that can never work: fail at start
+    │   └── WatchlistError               a watchlist file or entry that cannot be used
     └── StackError                       a broker or Redis that could not be started or reached
 """
 
@@ -16,7 +17,7 @@ from typing import Literal, get_args
 # the same values; a test keeps them equal.
 DeadLetterReason = Literal[
     "not_json", "not_object", "invalid_utf8", "missing_field", "wrong_type", "too_large",
-    "empty_body", "processing_error",
+    "empty_body", "bad_id", "processing_error",
 ]
 DEAD_LETTER_REASONS: tuple[str, ...] = get_args(DeadLetterReason)
 
@@ -35,8 +36,13 @@ class InvalidArticle(WirewatchError):
 
 
 class ConfigError(WirewatchError):
-    """A configuration that cannot work (a missing watchlist, a wrong password): the
-    process says so in one line and exits, instead of retrying for ever."""
+    """A configuration that can never work: retrying cannot help, so the process says
+    what is wrong in one line and exits non-zero instead of counting it as an outage."""
+
+
+class WatchlistError(ConfigError, ValueError):
+    """A watchlist file, or an entity on it, that cannot be used; the message names the
+    file or the entry. Also a ValueError: it is a bad value, whatever the caller."""
 
 
 class StackError(WirewatchError):

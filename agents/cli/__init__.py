@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import click
 from pydantic import ValidationError
+from redis.exceptions import AuthenticationError
 
 from agents.cli.entity import entity
 from agents.cli.io import alerts, produce
 from agents.cli.run import demo, replay, stack, worker
 from agents.cli.watch import watch
+from streams.errors import ConfigError, StackError
 from streams.settings import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Configuration errors from any command are one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StackError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except AuthenticationError as exc:
+            raise click.ClickException(f"Redis refused the credentials: {exc}") from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--broker", help="Kafka URL (WIREWATCH_BROKER); unset: embedded Tansu broker.")
 @click.option("--redis-url", help="Redis URL (WIREWATCH_REDIS_URL); unset: local or embedded.")
 @click.option("--namespace", help="Redis key prefix (WIREWATCH_NAMESPACE).")

@@ -24,6 +24,28 @@ def _quiet_logging(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+async def preflight(settings: Settings, services: Any) -> None:
+    """What makes starting pointless, found before the worker starts: Redis that
+    refuses or is not there, a broker that is not there (topics are created here)."""
+    from aiokafka.errors import KafkaError
+    from redis.exceptions import AuthenticationError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from agents.kafka import ensure_topics
+    from streams.errors import ConfigError
+
+    try:
+        await services.redis.ping()
+    except AuthenticationError as exc:
+        raise ConfigError(f"Redis refused the credentials: {exc}") from None
+    except (RedisConnectionError, OSError) as exc:
+        raise ConfigError(f"cannot reach Redis: {exc}") from None
+    try:
+        await ensure_topics(settings, settings.topic_names())
+    except (KafkaError, OSError) as exc:
+        raise ConfigError(f"cannot reach the broker {settings.broker}: {exc}") from None
+
+
 @click.command()
 @click.option("--loglevel", default="info", show_default=True)
 @click.pass_obj
@@ -31,18 +53,20 @@ def worker(settings: Settings, loglevel: str) -> None:
     """Run the Faust worker (same app as `faust -A agents worker`)."""
     import faust
 
-    from agents.kafka import ensure_topics
+    from agents.services import Services
     from agents.stack import running_stack
     from agents.worker import build
+    from streams.watchlist import load_watchlist
 
+    watchlist = load_watchlist(settings.watchlist)  # a bad file fails here, in one line
     with running_stack(settings) as stack:
         for line in stack.started:
             click.echo(f"started {line}", err=True)
         settings = stack.settings(settings)
-        built = build(settings)
+        built = build(settings, Services(settings, file_watchlist=watchlist))
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(ensure_topics(settings, settings.topic_names()))
+        loop.run_until_complete(preflight(settings, built.services))
         # quiet: no start-up banner or spinner, which garble logs collected from stdout.
         faust.Worker(built.app, loglevel=loglevel, loop=loop, quiet=True
                      ).execute_from_commandline()

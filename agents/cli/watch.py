@@ -16,6 +16,7 @@ from rich.table import Table
 
 from agents.cli.redis_call import redis_call
 from agents.redis.registry import RedisRegistry
+from streams.errors import WatchlistError
 from streams.registry import RegistryEntry
 from streams.settings import Settings
 from streams.watchlist import WatchedEntity, entity_id
@@ -48,14 +49,20 @@ def watch(ctx: click.Context, redis_url: str | None, namespace: str | None) -> N
 @click.pass_context
 def add(ctx: click.Context, name: str, aliases: tuple[str, ...], kind: str | None) -> None:
     """Watch NAME."""
-    entity = WatchedEntity(name.strip(), tuple(a.strip() for a in aliases), kind)
+    try:
+        entity = WatchedEntity(name.strip(), tuple(a.strip() for a in aliases), kind)
+    except WatchlistError as exc:
+        raise click.ClickException(str(exc)) from None
 
     async def go(reg: RedisRegistry) -> tuple[int, list[RegistryEntry]]:
         version = await reg.add_watch(entity)
         seen = {e.id: e for n in entity.names for e in await reg.lookup(n) if e.id != entity.id}
         return version, list(seen.values())
 
-    version, seen = _run(ctx, go)
+    try:
+        version, seen = _run(ctx, go)
+    except WatchlistError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"watching {entity.id} (watchlist version {version})")
     for e in seen:
         when = datetime.fromtimestamp(e.last_seen, UTC).strftime("%Y-%m-%d %H:%M")

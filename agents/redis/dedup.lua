@@ -68,8 +68,10 @@ local function decide(id, source, exact, entry, delivery, packed)
   -- A redelivered message gets the decision it got the first time.
   if found[1] then return found[1] end
 
-  local decision = nil
-  if found[2] then decision = found[2] .. SEP .. '1.0000' .. SEP .. 'exact' end
+  -- A decision is "original SEP similarity SEP kind"; the original is whatever precedes
+  -- the last two separators, so an id may hold any byte, SEP included.
+  local decision, original = nil, nil
+  if found[2] then original, decision = found[2], found[2] .. SEP .. '1.0000' .. SEP .. 'exact' end
   local shingles = struct.unpack('<I4', entry)
   if not decision and shingles > 0 then
     local sig = string.sub(entry, 5, 4 + sigbytes)
@@ -86,12 +88,11 @@ local function decide(id, source, exact, entry, delivery, packed)
       end
     end
     if best_id and best >= threshold then
-      decision = best_id .. SEP .. string.format('%.4f', best) .. SEP .. 'near'
+      original, decision = best_id, best_id .. SEP .. string.format('%.4f', best) .. SEP .. 'near'
     end
   end
 
   if decision then
-    local original = string.match(decision, '^([^' .. SEP .. ']*)')
     local cluster = ns .. ':dedup:cluster:' .. original
     redis.call('HINCRBY', cluster, 'copies', 1)
     if source ~= '' then redis.call('HINCRBY', cluster, 'src:' .. source, 1) end

@@ -5,9 +5,12 @@ on conflict): two workers can never both decide that a value is new. The same
 transaction stores the alerts it decided and lists them as unsent for the entity (the
 outbox, see ``streams.store.profiles``).
 
-Keys: ``{ns}:profile:{entity_id}`` (profile JSON), ``{ns}:profile:names`` (hash: folded
-name -> entity id), ``{ns}:alerts:{alert_id}`` (alert JSON),
-``{ns}:alerts:unsent:{entity_id}`` (set of alert ids).
+Keys: ``{ns}:profile:e:{entity_id}`` (profile JSON), ``{ns}:profile:index:names`` (hash:
+folded name -> entity id), ``{ns}:alerts:{alert_id}`` (alert JSON, expiring
+``sent_ttl_seconds`` after it was sent), ``{ns}:alerts:unsent:{entity_id}`` (set of
+alert ids). Entity ids get a key space of their own (``e:``) so that no id — an entity
+named "Index" or "Names" — can reach an internal key; alert ids are 32 hex digits,
+never ``unsent``.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ from streams.watchlist import entity_id as name_to_id
 class RedisProfileStore:
     """ProfileStore on Redis; safe with many workers on many connections."""
 
-    def __init__(self, client: redis.Redis, namespace: str, max_retries: int = 50) -> None:
+    def __init__(self, client: redis.Redis, namespace: str, max_retries: int = 50,
+                 sent_ttl_seconds: int = 7 * 86400) -> None:
         self._r = client
         self._ns = namespace
         self._max_retries = max_retries
+        self._sent_ttl = sent_ttl_seconds
+        self._names_key = f"{namespace}:profile:index:names"
 
     def _profile_key(self, entity_id: str) -> str:
-        return f"{self._ns}:profile:{entity_id}"
+        return f"{self._ns}:profile:e:{entity_id}"
 
     def _unsent_key(self, entity_id: str) -> str:
         return f"{self._ns}:alerts:unsent:{entity_id}"
@@ -56,7 +62,7 @@ class RedisProfileStore:
                     pending = await self._pending(pipe, await pipe.smembers(unsent))
                     pipe.multi()
                     pipe.set(key, orjson.dumps(new_profile.to_dict()))
-                    pipe.hset(f"{self._ns}:profile:names", fold(new_profile.name), entity_id)
+                    pipe.hset(self._names_key, fold(new_profile.name), entity_id)
                     for a in alerts:
                         pipe.set(self._alert_key(a.alert_id), orjson.dumps(alert_to_dict(a)))
                         pipe.sadd(unsent, a.alert_id)
@@ -80,6 +86,7 @@ class RedisProfileStore:
             for alert_id, raw in zip(alert_ids, raws, strict=True):
                 if raw:
                     pipe.srem(self._unsent_key(orjson.loads(raw)["entity"]["id"]), alert_id)
+                    pipe.expire(self._alert_key(alert_id), self._sent_ttl)
             await pipe.execute()
 
     async def get(self, entity_id: str) -> Profile | None:
@@ -90,5 +97,5 @@ class RedisProfileStore:
         for candidate in (name, name_to_id(name)):
             if candidate and (profile := await self.get(candidate)) is not None:
                 return profile
-        found = await self._r.hget(f"{self._ns}:profile:names", fold(name))
+        found = await self._r.hget(self._names_key, fold(name))
         return await self.get(found.decode()) if found else None

@@ -4,8 +4,9 @@ Keys (``{ns}`` is the namespace): ``{ns}:reg:e:{id}`` hash of name/label/kind/wa
 first_seen/last_seen; ``{ns}:reg:a:{id}`` hash alias -> count; ``{ns}:reg:n:{id}``
 HyperLogLog of article ids (article count that a replayed article does not inflate,
 a few dozen bytes per entity); ``{ns}:reg:b:{key}`` set of ids whose name has this
-blocking key (metaphone of the canonical surname). Unwatched entries expire after the
-retention period.
+blocking key (metaphone of the canonical surname). Each kind has its own prefix, so no
+entity id or blocking key can reach another kind's key, nor the watchlist's keys below.
+Unwatched entries expire after the retention period.
 
 A batch of articles costs two round trips whatever its size, each a Lua script with
 the batch as one JSON argument: ``registry_candidates.lua`` returns the registered
@@ -29,12 +30,13 @@ from pathlib import Path
 import orjson
 import redis.asyncio as redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import WatchError
 
 from streams.names import blocking_key
 from streams.nlp import kind_label
 from streams.registry import RegistryEntry, choose, keep_apart, plan, registered, resembling
 from streams.resolve import ResolvedEntity
-from streams.store.registry import Registry
+from streams.store.registry import Registry, refuse_another
 from streams.watchlist import WatchedEntity, Watchlist
 
 _HERE = Path(__file__).parent
@@ -119,7 +121,7 @@ class RedisRegistry(Registry):
 
     async def add_watch(self, e: WatchedEntity) -> int:
         """Watch an entity (registered at once, never expiring); returns the new
-        watchlist version."""
+        watchlist version. WatchlistError when another name is watched under its id."""
         def op(pipe) -> None:
             pipe.hset(f"{self.ns}:watch", e.id, _dump(e))
             ek, now = self._k("e", e.id), time.time()
@@ -133,7 +135,7 @@ class RedisRegistry(Registry):
             if key:
                 pipe.sadd(self._k("b", key), e.id)
 
-        return await self._change(op)
+        return await self._change(op, adding=e)
 
     async def remove_watch(self, entity_id: str) -> int:
         """Stop watching; the registry entry then expires like any other."""
@@ -145,12 +147,24 @@ class RedisRegistry(Registry):
 
         return await self._change(op)
 
-    async def _change(self, op: Callable[[Pipeline], None]) -> int:
-        """Apply a watchlist change and bump the version in one transaction."""
+    async def _change(self, op: Callable[[Pipeline], None],
+                      adding: WatchedEntity | None = None) -> int:
+        """Apply a watchlist change and bump the version in one transaction. When
+        ``adding``, the watchlist is WATCHed while the entry under its id is checked, so
+        two commands cannot both take one id."""
         async with self.r.pipeline(transaction=True) as pipe:
-            op(pipe)
-            pipe.incr(f"{self.ns}:watch:version")
-            return int((await pipe.execute())[-1])
+            while True:
+                try:
+                    if adding is not None:
+                        await pipe.watch(f"{self.ns}:watch")
+                        raw = await pipe.hget(f"{self.ns}:watch", adding.id)
+                        refuse_another(_load(raw) if raw else None, adding)
+                        pipe.multi()
+                    op(pipe)
+                    pipe.incr(f"{self.ns}:watch:version")
+                    return int((await pipe.execute())[-1])
+                except WatchError:
+                    continue  # another change landed between the check and the write
 
     async def watchlist(self) -> Watchlist:
         raw = await self.r.hgetall(f"{self.ns}:watch")

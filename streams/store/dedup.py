@@ -2,6 +2,10 @@
 twin. The Redis implementation (``agents.redis.dedup``) makes the same decisions in one
 atomic Lua script per batch; its key layout is described there.
 
+A day is a number and a cluster lives under ``cluster:``, so no article id reaches a
+day's hash; the decision ``original \x1f similarity \x1f kind`` is split from the
+right, so an original id may hold any character.
+
 Only originals are registered, so every duplicate points at an original, never at a
 copy of a copy.
 """
@@ -55,7 +59,8 @@ def decode_decision(article_id: str, raw: str) -> DedupDecision:
     """A decision as the Lua script returns it: empty, or original, similarity and kind."""
     if not raw:
         return DedupDecision(article_id, None, 0.0, None)
-    original, similarity, kind = raw.split(_SEP)
+    # Split from the right: the original id comes first and may itself hold _SEP.
+    original, similarity, kind = raw.rsplit(_SEP, 2)
     return DedupDecision(article_id, original, float(similarity), kind)  # type: ignore[arg-type]
 
 

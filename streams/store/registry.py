@@ -13,11 +13,22 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
+from streams.errors import WatchlistError
 from streams.names import blocking_key
 from streams.nlp import kind_label
 from streams.registry import RegistryEntry, choose, keep_apart, plan, registered, resembling
 from streams.resolve import ResolvedEntity
-from streams.watchlist import WatchedEntity, Watchlist
+from streams.watchlist import WatchedEntity, Watchlist, same_name
+
+
+def refuse_another(watched: WatchedEntity | None, e: WatchedEntity) -> None:
+    """Adding a watched name again updates it; a different name whose id is already
+    watched ("Павел Волков" when "Pavel Volkov" is) would silently take that entity over,
+    so it is refused."""
+    if watched is not None and not same_name(watched.name, e.name):
+        raise WatchlistError(
+            f"{e.name!r} would share the id {e.id!r} with the watched {watched.name!r}: "
+            f"make it an alias of {watched.name!r}, or remove that entity first")
 
 
 class Registry(ABC):
@@ -44,7 +55,8 @@ class Registry(ABC):
 
     @abstractmethod
     async def add_watch(self, e: WatchedEntity) -> int:
-        """Watch an entity; returns the new watchlist version."""
+        """Watch an entity; returns the new watchlist version. WatchlistError when
+        another name is watched under its id."""
 
     @abstractmethod
     async def remove_watch(self, entity_id: str) -> int:
@@ -123,6 +135,7 @@ class MemoryRegistry(Registry):
         return keep_apart(entities, mapped)
 
     async def add_watch(self, e: WatchedEntity) -> int:
+        refuse_another(self.watched.get(e.id), e)
         self.watched[e.id] = e
         entry = self.entries.setdefault(e.id, RegistryEntry(e.id, e.name, kind_label(e.kind),
                                                             first_seen=time.time()))

@@ -55,3 +55,22 @@ async def test_add_list_remove(cli) -> None:
 def test_unreachable_redis_is_a_clear_error() -> None:
     result = CliRunner().invoke(main, ["watch", "--redis-url", "redis://127.0.0.1:1/0", "list"])
     assert result.exit_code != 0 and "cannot reach Redis" in result.output
+
+
+@pytest.mark.parametrize("name", ["", "   ", "!!!", "...", "\U0001F525"])
+async def test_add_of_a_name_that_names_nobody_is_a_message(cli, name: str) -> None:
+    result = await cli("add", name)
+    # A ClickException exits 1 through SystemExit; an escaped error would be the exception.
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "Error: a watched" in result.output
+    assert orjson.loads((await cli("list", "--json")).output)["entities"] == []
+
+
+async def test_add_of_another_name_with_a_watched_id_is_refused(cli) -> None:
+    assert (await cli("add", "Pavel Volkov", "--kind", "hostage")).exit_code == 0
+    refused = await cli("add", "Павел Волков")
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)
+    assert "would share the id 'pavel-volkov'" in refused.output
+    assert (await cli("add", "pavel  volkov", "--alias", "Павел Волков")).exit_code == 0
+    [entity] = orjson.loads((await cli("list", "--json")).output)["entities"]
+    assert entity["aliases"] == ["Павел Волков"]

@@ -110,6 +110,22 @@ async def test_copy_of_a_copy_points_at_the_original_and_clusters_count_sources(
     assert cluster.sources == {"Metro Daily": 1, "Eastpost": 1}
 
 
+@pytest.mark.parametrize("original_id", ["wire\x1f7", "a\x1fb\x1fc", "\x1f", "emb\x00ed",
+                                         "d:ž:1:2", "Отчёт-12"])
+async def test_any_original_id_survives_the_decision_record(store, original_id):
+    """The decision record joins fields with \\x1f: an id holding it (or any other byte)
+    must come back whole, for exact and near copies, redeliveries and the cluster."""
+    await check(store, original_id, ORIGINAL, delivery="articles:0:1")
+    exact = await check(store, "again", ORIGINAL, delivery="articles:0:2")
+    near = await check(store, "copy", VARIANTS["one word edited"], delivery="articles:0:3")
+    redelivered = await check(store, "copy", VARIANTS["one word edited"],
+                              delivery="articles:0:3")
+    assert (exact.duplicate_of, exact.kind) == (original_id, "exact")
+    assert (near.duplicate_of, near.kind) == (original_id, "near")
+    assert redelivered == near
+    assert (await store.cluster(original_id)).copies == 2
+
+
 async def test_concurrent_copies_register_exactly_one_original(redis_db_url, namespace):
     """Many workers, each with its own connection, see near-identical copies at once."""
     clients = [redis.Redis.from_url(redis_db_url) for _ in range(8)]

@@ -89,3 +89,37 @@ async def test_memory_store_concurrency() -> None:
         store.update("daniel-orlov", step(event(f"w{i}", [("held_by", "NLF")])),
                      article_id=f"w{i}") for i in range(12)))
     assert sum(len(r) for r in results) == 1
+
+
+def named(entity_id: str, name: str, article: str) -> EntityClaims:
+    return EntityClaims(entity_id=entity_id, entity_name=name, article_id=article,
+                        first_sentence=f"{name} was seen.", source="Northwire",
+                        published_at="2026-03-01T00:00:00Z", claims=[])
+
+
+@pytest.mark.parametrize("internal", ["names", "index", "index:names", "e"])
+async def test_an_entity_id_never_reaches_an_internal_key(store, internal) -> None:
+    """An entity named "Names" gets the id ``names``: its profile must not be the name index
+    (it was: every later update failed with WRONGTYPE)."""
+    ev = named(internal, internal.title(), "a1")
+    assert [a.type for a in await store.update(internal, step(ev), article_id="a1")] == [
+        "new_entity"]
+    later = await store.update("daniel-orlov", step(event("a2", [])), article_id="a2")
+    assert [a.type for a in later] == ["new_entity"]
+    assert (await store.find(internal.title())).entity_id == internal
+    assert (await store.find("Daniel Orlov")).entity_id == "daniel-orlov"
+
+
+async def test_a_sent_alert_expires_and_an_unsent_one_does_not(redis_factory) -> None:
+    connect, namespace = redis_factory
+    client = connect()
+    store = RedisProfileStore(client, namespace, sent_ttl_seconds=600)
+    [sent] = await store.update("daniel-orlov", step(event("a1", [])), article_id="a1")
+    [unsent] = await store.update("daniel-orlov", step(event("b1", [("status", "held")])),
+                                  article_id="b1")
+    await store.mark_sent([sent.alert_id])
+    assert 0 < await client.ttl(f"{namespace}:alerts:{sent.alert_id}") <= 600
+    assert await client.ttl(f"{namespace}:alerts:{unsent.alert_id}") == -1
+    assert [a.alert_id for a in await store.update(
+        "daniel-orlov", step(event("b1", [("status", "held")])), article_id="b1")] == [
+        unsent.alert_id]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import redis.asyncio as redis
 
 from agents.redis.registry import RedisRegistry
+from streams.errors import WatchlistError
 from streams.resolve import ResolvedEntity
 from streams.store.registry import MemoryRegistry
 from streams.watchlist import WatchedEntity, entity_id
@@ -145,3 +148,24 @@ async def test_redis_batch_costs_one_round_trip_per_step(
         redis_client.execute_command = original
     assert recorded == 1 and len(calls) == 2 and set(calls) == {"EVALSHA"}
     assert [[e.id for e in a] for a in out] == [[e.id for e in a] for a in batch]
+
+
+async def test_another_name_never_takes_a_watched_id(registry) -> None:
+    await registry.add_watch(WatchedEntity("Pavel Volkov", kind="hostage"))
+    for other in ("Павел Волков", "PAVEL-VOLKOV"):
+        with pytest.raises(WatchlistError, match="would share the id 'pavel-volkov'"):
+            await registry.add_watch(WatchedEntity(other))
+    version = await registry.add_watch(WatchedEntity("Pavel  VOLKOV", ("Павел Волков",)))
+    assert version == 2 == await registry.watch_version()
+    [watched] = list(await registry.watchlist())
+    assert (watched.name, watched.aliases) == ("Pavel  VOLKOV", ("Павел Волков",))
+
+
+async def test_concurrent_adds_of_two_names_with_one_id_keep_one(redis_factory) -> None:
+    connect, namespace = redis_factory
+    registries = [RedisRegistry(connect(), namespace, TTL) for _ in range(2)]
+    results = await asyncio.gather(
+        registries[0].add_watch(WatchedEntity("Pavel Volkov")),
+        registries[1].add_watch(WatchedEntity("Павел Волков")), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["WatchlistError", "int"]
+    assert len(list(await registries[0].watchlist())) == 1
