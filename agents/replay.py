@@ -106,12 +106,10 @@ def run_settings(base: Settings, *, own_topics: bool, watchlist: Path | None,
         "data_dir": data_dir,
         "web_port": None,
     }
-    if own_topics:
-        changes.update({name: f"{value}.replay-{run}" for name, value in base.model_dump().items()
-                        if name.startswith("topic_")})
     if watchlist is not None:
         changes["watchlist"] = Path(watchlist).resolve()
-    return base.but(**changes)
+    settings = base.but(**changes)
+    return settings.with_topics(f"{{default}}.replay-{run}") if own_topics else settings
 
 
 def replay(

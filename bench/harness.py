@@ -32,11 +32,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
 from agents.kafka import bootstrap_servers, ensure_topics
-from streams.settings import Settings
+from streams.settings import TOPICS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPICS = ("articles", "alerts", "dead_letter", "unique", "enriched", "entity_claims",
-          "duplicates")
 READY = "[^Worker]: Ready"
 REJOIN = "(Re-)joining group"
 

@@ -20,6 +20,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Every topic of the pipeline, by the name of its setting (``topic_<name>``).
+TOPICS = ("articles", "unique", "duplicates", "enriched", "entity_claims", "alerts",
+          "dead_letter")
 
 
 class Settings(BaseSettings):
@@ -120,9 +123,12 @@ class Settings(BaseSettings):
 
     def topic_names(self) -> list[str]:
         """Every topic the pipeline needs, for creating them up front."""
-        return [self.topic_articles, self.topic_unique, self.topic_duplicates,
-                self.topic_enriched, self.topic_entity_claims, self.topic_alerts,
-                self.topic_dead_letter]
+        return [getattr(self, f"topic_{name}") for name in TOPICS]
+
+    def with_topics(self, pattern: str) -> Settings:
+        """A copy whose topics are named ``pattern.format(name=..., default=...)``."""
+        return self.but(**{f"topic_{name}": pattern.format(
+            name=name, default=getattr(self, f"topic_{name}")) for name in TOPICS})
 
     def faust_data_dir(self) -> Path:
         """Where Faust keeps its files: never the current directory, which may be

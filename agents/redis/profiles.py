@@ -21,8 +21,7 @@ import orjson
 import redis.asyncio as redis
 from redis.exceptions import WatchError
 
-from schemas import Alert
-from streams.alerts import alert_from_dict, alert_to_dict
+from schemas import Alert, as_document
 from streams.claim_values import fold
 from streams.conflicts import Profile
 from streams.store.profiles import UpdateFn, merge_pending
@@ -64,7 +63,7 @@ class RedisProfileStore:
                     pipe.set(key, orjson.dumps(new_profile.to_dict()))
                     pipe.hset(self._names_key, fold(new_profile.name), entity_id)
                     for a in alerts:
-                        pipe.set(self._alert_key(a.alert_id), orjson.dumps(alert_to_dict(a)))
+                        pipe.set(self._alert_key(a.alert_id), orjson.dumps(as_document(a)))
                         pipe.sadd(unsent, a.alert_id)
                     await pipe.execute()
                     return merge_pending(alerts, pending, article_id)
@@ -76,7 +75,7 @@ class RedisProfileStore:
         if not ids:
             return []
         raws = await conn.mget([self._alert_key(i.decode()) for i in sorted(ids)])
-        return [alert_from_dict(orjson.loads(r)) for r in raws if r]
+        return [Alert.from_data(orjson.loads(r)) for r in raws if r]
 
     async def mark_sent(self, alert_ids: list[str]) -> None:
         if not alert_ids:

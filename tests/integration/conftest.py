@@ -15,6 +15,7 @@ import pytest
 
 from agents.stack import start_tansu
 from streams.errors import StackError
+from streams.settings import TOPICS
 from tests.conftest import unavailable
 
 
@@ -53,8 +54,7 @@ def isolated_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
         "WIREWATCH_NAMESPACE": f"wwtest:{run}",
         "WIREWATCH_PARTITIONS": "2",
     })
-    for topic in ("articles", "alerts", "dead_letter", "unique", "enriched", "entity_claims",
-                  "duplicates"):
+    for topic in TOPICS:
         env[f"WIREWATCH_TOPIC_{topic.upper()}"] = f"t{run}.{topic}"
     return env
 
