@@ -111,8 +111,14 @@ def replay(
     on_alert: AlertCallback | None = None,
     on_progress: ProgressCallback | None = None,
     timeout: float | None = None,
+    keep_state: bool = False,
 ) -> Report:
-    """Publish ``paths`` through a fresh in-process pipeline and wait for the outcome."""
+    """Publish ``paths`` through a fresh in-process pipeline and wait for the outcome.
+
+    ``keep_state`` leaves the run's Redis keys in place (``wirewatch demo --board``
+    serves them; ``forget_namespace`` deletes them after). The run's settings stay in
+    the environment either way, so ``get_settings()`` afterwards names its topics.
+    """
     from streams.embedded import running_stack
     from streams.sources import messages_from_files
 
@@ -124,7 +130,7 @@ def replay(
         settings = get_settings()
         log.info("stack: %s", ", ".join(stack.started) or "configured services")
         budget = timeout if timeout is not None else 120 + 2.0 * len(messages)
-        return asyncio.run(_run(settings, messages, on_alert, on_progress, budget))
+        return asyncio.run(_run(settings, messages, on_alert, on_progress, budget, keep_state))
 
 
 async def _run(
@@ -133,6 +139,7 @@ async def _run(
     on_alert: AlertCallback | None,
     on_progress: ProgressCallback | None,
     budget: float,
+    keep_state: bool = False,
 ) -> Report:
     import agents  # registers the agents on the app configured by the env set above
     from agents.observe import subscribe
@@ -182,7 +189,11 @@ async def _run(
         with contextlib.suppress(asyncio.CancelledError):
             await reader
         await agents.app.stop()
-        await _forget_namespace(settings)
+        from agents.context import services
+
+        if not keep_state:
+            await forget_namespace(services.redis, settings.namespace)
+        await services.redis.aclose()
     return Report(
         published=progress.published,
         processed=progress.ingested,
@@ -194,12 +205,8 @@ async def _run(
     )
 
 
-async def _forget_namespace(settings: Settings) -> None:
-    """Delete every Redis key of this run: a replay leaves no state behind."""
-    from agents.context import services
-
-    client = services.redis
-    keys = [k async for k in client.scan_iter(match=f"{settings.namespace}:*", count=1000)]
+async def forget_namespace(client: Any, namespace: str) -> None:
+    """Delete every Redis key of a run: a replay leaves no state behind."""
+    keys = [k async for k in client.scan_iter(match=f"{namespace}:*", count=1000)]
     for i in range(0, len(keys), 500):
         await client.unlink(*keys[i:i + 500])
-    await client.aclose()

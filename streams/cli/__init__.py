@@ -11,6 +11,7 @@ import os
 
 import click
 
+from streams.cli.board import board
 from streams.cli.entity import entity
 from streams.cli.io import alerts, produce
 from streams.cli.run import demo, replay, stack, worker
@@ -35,5 +36,5 @@ def main(broker: str | None, redis_url: str | None, namespace: str | None) -> No
     get_settings.cache_clear()
 
 
-for command in (worker, produce, alerts, replay, demo, stack, watch, entity):
+for command in (worker, produce, alerts, replay, demo, stack, watch, entity, board):
     main.add_command(command)

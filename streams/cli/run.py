@@ -80,18 +80,47 @@ def replay(paths: tuple[Path, ...], watchlist: Path | None, report: Path | None,
 
 @click.command()
 @click.option("-v", "--verbose", is_flag=True, help="Log pipeline internals to stderr.")
-def demo(verbose: bool) -> None:
+@click.option("--board", "with_board", is_flag=True,
+              help="Then keep the board up on the demo's alerts and print its URL.")
+def demo(verbose: bool, with_board: bool) -> None:
     """Run a small sample corpus through the embedded stack; alerts print live."""
+    from streams.embedded import running_stack
     from streams.replay import replay as run_replay
+    from streams.settings import get_settings
 
     _quiet_logging(verbose)
     printer = AlertPrinter()
     click.echo("wirewatch demo: starting broker, Redis and the pipeline ...", err=True)
     corpus = DATA / "demo"
-    result = run_replay([corpus / "articles.jsonl"], watchlist=corpus / "watchlist.yaml",
-                        on_alert=printer)
-    click.echo(f"{result.published} articles: {len(result.duplicates)} duplicates dropped "
-               f"before NLP, {len(result.alerts)} alerts, {result.elapsed_s:.1f}s", err=True)
+    # The stack opened here outlives the replay, so the board can serve what it left.
+    with running_stack(get_settings()) as started:
+        get_settings.cache_clear()
+        result = run_replay([corpus / "articles.jsonl"], watchlist=corpus / "watchlist.yaml",
+                            on_alert=printer, keep_state=with_board)
+        click.echo(f"{result.published} articles: {len(result.duplicates)} duplicates dropped "
+                   f"before NLP, {len(result.alerts)} alerts, {result.elapsed_s:.1f}s", err=True)
+        if with_board:
+            _board_then_forget(get_settings(), started.redis_url)
+
+
+def _board_then_forget(settings: Any, redis_url: str) -> None:
+    """Serve the board on the demo's run, then delete the run's Redis keys."""
+    import redis.asyncio as redis
+
+    from streams.cli.board import run_board
+    from streams.replay import forget_namespace
+
+    try:
+        run_board(settings)
+    finally:
+        async def forget() -> None:
+            client = redis.Redis.from_url(redis_url)
+            try:
+                await forget_namespace(client, settings.namespace)
+            finally:
+                await client.aclose()
+
+        asyncio.run(forget())
 
 
 @click.command()
