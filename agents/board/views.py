@@ -85,6 +85,11 @@ class Segment:
     when: str
     row: int = 0
 
+    @property
+    def labelled(self) -> bool:
+        """Whether the value's name fits inside the stretch (else it is a tooltip)."""
+        return self.x2 - self.x1 >= 6.5 * len(self.value) + 8
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -128,6 +133,28 @@ def _article_label(meta: ArticleMeta | None, article_id: str, when: datetime) ->
     return " · ".join(parts)
 
 
+def _stretches(observed: list[tuple[datetime, str]],
+               end: datetime) -> list[tuple[datetime, datetime, str, int]]:
+    """(from, until, value, row): each value from when it was reported until the next
+    report of another value; a repeat of the current value extends it. Values reported
+    at one moment (a conflict) share the stretch on rows of their own."""
+    moments: dict[datetime, list[str]] = {}
+    for t, value in observed:
+        moments.setdefault(t, []).append(value)
+    times = sorted(moments)
+    out: list[tuple[datetime, datetime, str, int]] = []
+    current: list[str] = []
+    for i, t in enumerate(times):
+        values = moments[t]
+        if values == current and out:
+            continue
+        current = values
+        later = [u for u in times[i + 1:] if moments[u] != values]
+        until = later[0] if later else end
+        out.extend((t, until, value, min(row, 2)) for row, value in enumerate(values))
+    return out
+
+
 def timeline(person: Person, status_attribute: str = "status", ticks: int = 5) -> Timeline:
     """Status and mentioning articles by publication time. A status value is placed at
     the publication time of each article that reported it (its ``first_seen`` when the
@@ -156,19 +183,16 @@ def timeline(person: Person, status_attribute: str = "status", ticks: int = 5) -
     start, end = min(times), max(times)
     if end - start < timedelta(hours=1):
         start, end = start - timedelta(hours=12), end + timedelta(hours=12)
+    # The last status holds until now, as far as the wires say: leave it room to show.
+    end += (end - start) * 0.12
     span = (end - start).total_seconds()
 
     def x(t: datetime) -> float:
         return round(PAD + (WIDTH - 2 * PAD) * (t - start).total_seconds() / span, 1)
 
-    observed = sorted(set(observed))
-    segments = []
-    for i, (t, value) in enumerate(observed):
-        later = [u for u, _ in observed[i + 1:] if u > t]
-        x2 = x(later[0]) if later else WIDTH - PAD
-        row = sum(1 for u, _ in observed[:i] if u == t)  # values reported at one moment
-        segments.append(Segment(x(t), max(x2, x(t) + 2), value, css_word(value),
-                                t.strftime("%Y-%m-%d %H:%M"), min(row, 2)))
+    segments = [Segment(x(t), x(until), value, css_word(value), t.strftime("%Y-%m-%d %H:%M"),
+                        row) for t, until, value, row in _stretches(
+                    sorted(dict.fromkeys(observed), key=lambda o: o[0]), end)]
     marks = tuple(Mark(x(t), _article_label(person.articles.get(a), a, t),
                        (person.articles.get(a) or ArticleMeta(a)).url)
                   for t, a in sorted(articles))

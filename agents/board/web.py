@@ -33,6 +33,7 @@ from agents.board.model import AlertDoc, BoardData, FeedItem, Watch
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 DATA_KEY = web.AppKey("data", BoardData)
+CSRF_KEY = web.RequestKey("csrf", str)
 TOKEN_COOKIE = "wirewatch_board_token"
 CSRF_COOKIE = "wirewatch_board_csrf"
 ALERT_TYPES = ("new_entity", "new_detail", "status_change", "conflict")
@@ -70,7 +71,7 @@ TEMPLATES = _environment()
 
 
 def _page(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    body = TEMPLATES.get_template(name).render(csrf=request.get("csrf", ""), **context)
+    body = TEMPLATES.get_template(name).render(csrf=request.get(CSRF_KEY, ""), **context)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
@@ -254,13 +255,13 @@ def _csrf_middleware(secret: bytes) -> Callable:
         fresh = not cookie
         if fresh:
             cookie = secrets.token_urlsafe(24)
-        request["csrf"] = expected(cookie)
+        request[CSRF_KEY] = expected(cookie)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             origin = request.headers.get("Origin")
             if origin and urlsplit(origin).netloc != request.host:
                 raise web.HTTPForbidden(text="cross-origin request refused")
             form = await request.post()
-            if fresh or not hmac.compare_digest(str(form.get("csrf", "")), request["csrf"]):
+            if fresh or not hmac.compare_digest(str(form.get("csrf", "")), request[CSRF_KEY]):
                 raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page")
         try:
             response = await handler(request)
