@@ -197,7 +197,9 @@ def timeline(person: Person, status_attribute: str = "status", ticks: int = 5) -
                        (person.articles.get(a) or ArticleMeta(a)).url)
                   for t, a in sorted(articles))
     step = span / (ticks - 1)
+    # Days apart: the day says it; within a few days the hour is what tells ticks apart.
+    shown = "%b %d" if span >= 3 * ticks * 86400 else "%b %d %H:%M"
     tick_list = tuple(Tick(x(start + timedelta(seconds=step * i)),
-                           (start + timedelta(seconds=step * i)).strftime("%b %d"))
+                           (start + timedelta(seconds=step * i)).strftime(shown))
                       for i in range(ticks))
     return Timeline(WIDTH, HEIGHT, tuple(segments), marks, tick_list, unplaced)

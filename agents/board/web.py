@@ -5,7 +5,8 @@ Guards, outermost first: error pages (a bad id or a crash is a page, never a
 traceback); the access token, when one is configured (bearer header, or once as
 ``?token=`` which becomes a cookie); CSRF on every POST (a per-browser cookie and a
 form field derived from it with the app's secret, plus the Origin check); security
-headers (a CSP that allows no inline script, no framing, no referrer to article sites).
+headers (a CSP that allows no inline script, no framing, no referrer to article sites:
+``same-origin``, as ``no-referrer`` would make a browser send ``Origin: null``).
 Article text is escaped by Jinja's autoescape, and article URLs are linked only when
 they are http(s).
 """
@@ -282,7 +283,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         if not response.prepared:
             response.headers.update({
                 "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"})
+                "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
 
     try:
         response = await handler(request)

@@ -42,7 +42,7 @@ def test_timeline_places_status_and_articles_by_publication_time():
     assert len(line.marks) == 2 and line.unplaced == 1
     assert line.marks[0].x == held.x1 and line.marks[0].url == "https://northwire.example/a"
     assert "Engineer held" in line.marks[0].label
-    assert [t.label for t in line.ticks][0] == "Apr 02"
+    assert line.ticks[0].label == "Apr 02 08:00"  # eight days: the hour tells ticks apart
 
 
 def test_a_repeated_status_extends_its_stretch_and_one_moment_stacks_two_values():
