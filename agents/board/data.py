@@ -116,11 +116,15 @@ class RuntimeBoardData:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._probes:
-            for probe in self._probes:
-                with contextlib.suppress(Exception):
-                    await probe.stop()
+        await self._drop_probes()
         await self._redis.aclose()
+
+    async def _drop_probes(self) -> None:
+        """Close the probes (after an error the next sample opens new ones)."""
+        probes, self._probes = self._probes or (), None
+        for probe in probes:
+            with contextlib.suppress(Exception):
+                await probe.stop()
 
     async def _follow(self, topic: str, handle: Callable[[bytes], Any],
                       reset: Callable[[], None] | None) -> None:
@@ -207,14 +211,14 @@ class RuntimeBoardData:
         try:
             if self._probes is None:
                 s = self.settings
-                probes = (GroupProbe(s, s.app_id, [s.topic_articles]),
-                          GroupProbe(s, s.app_id, [s.topic_unique, s.topic_entity_claims]))
-                for probe in probes:
+                self._probes = (GroupProbe(s, s.app_id, [s.topic_articles]),
+                                GroupProbe(s, s.app_id, [s.topic_unique, s.topic_entity_claims]))
+                for probe in self._probes:
                     await probe.start()
-                self._probes = probes
             (articles_in, lag_in), (_, lag_rest) = [await p.sample() for p in self._probes]
             health = Health(articles_in, lag=lag_in + lag_rest, **counts)
         except Exception as exc:  # the strip says so; the pages still render
+            await self._drop_probes()
             health = Health(problem=f"cannot read the consumer group: {exc}", **counts)
         self._health = (now, health)
         return health
