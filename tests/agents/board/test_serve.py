@@ -34,3 +34,18 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert "s3cret" not in repr(settings)
     assert board_url(settings, 9001) == "http://[::1]:9001/"
     assert Settings.model_fields["board_port"].default == 8080
+
+
+def test_the_board_command_refuses_an_open_bind_without_a_token(monkeypatch):
+    from click.testing import CliRunner
+
+    from streams.cli import main
+    from streams.settings import get_settings
+
+    monkeypatch.setenv("WIREWATCH_BROKER", "kafka://127.0.0.1:1")
+    monkeypatch.delenv("WIREWATCH_BOARD_TOKEN", raising=False)
+    try:
+        done = CliRunner().invoke(main, ["board", "--bind", "0.0.0.0"])
+    finally:
+        get_settings.cache_clear()  # the command read this test's environment
+    assert done.exit_code != 0 and "WIREWATCH_BOARD_TOKEN" in done.output
