@@ -82,9 +82,11 @@ class Report:
     alerts: list[dict[str, Any]]
     claims: list[dict[str, Any]]
     elapsed_s: float
+    settings: Settings | None = field(default=None, repr=False)  # the run's, not reported
 
     def to_json(self) -> bytes:
-        return orjson.dumps(self.__dict__, option=orjson.OPT_INDENT_2)
+        report = {k: v for k, v in self.__dict__.items() if k != "settings"}
+        return orjson.dumps(report, option=orjson.OPT_INDENT_2)
 
 
 AlertCallback = Callable[[dict[str, Any]], None]
@@ -120,12 +122,15 @@ def replay(
     on_alert: AlertCallback | None = None,
     on_progress: ProgressCallback | None = None,
     timeout: float | None = None,
+    keep_state: bool = False,
 ) -> Report:
     """Publish ``paths`` through a fresh in-process pipeline and wait for the outcome.
 
     Re-entrant: nothing global changes, so a process may replay any number of times;
     what the run starts (broker, Redis), its Faust data directory (a temporary folder)
-    and its Redis keys are gone when it returns."""
+    and, unless ``keep_state``, its Redis keys are gone when it returns. With
+    ``keep_state`` (``wirewatch demo --board`` serves them) ``forget_namespace`` deletes
+    them later; ``Report.settings`` names the run's topics and namespace."""
     from agents.sources import messages_from_files
     from agents.stack import running_stack
 
@@ -136,7 +141,7 @@ def replay(
                            watchlist=watchlist, data_dir=Path(data_dir))
         log.info("stack: %s", ", ".join(stack.started) or "configured services")
         budget = timeout if timeout is not None else 120 + 2.0 * len(messages)
-        return asyncio.run(_run(run, messages, on_alert, on_progress, budget))
+        return asyncio.run(_run(run, messages, on_alert, on_progress, budget, keep_state))
 
 
 async def _run(
@@ -145,6 +150,7 @@ async def _run(
     on_alert: AlertCallback | None,
     on_progress: ProgressCallback | None,
     budget: float,
+    keep_state: bool,
 ) -> Report:
     from agents.kafka import ensure_topics, publish, read_topic
     from agents.worker import build
@@ -191,7 +197,8 @@ async def _run(
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
-        await _forget_namespace(worker)
+        if not keep_state:
+            await forget_namespace(worker.services.redis, settings.namespace)
         await worker.app.stop()
     return Report(
         published=progress.published,
@@ -202,13 +209,12 @@ async def _run(
         alerts=list(alerts.values()),
         claims=progress.claims,
         elapsed_s=round(elapsed, 3),
+        settings=settings,
     )
 
 
-async def _forget_namespace(worker: Any) -> None:
-    """Delete every Redis key of this run: a replay leaves no state behind."""
-    client = worker.services.redis
-    pattern = f"{worker.settings.namespace}:*"
-    keys = [k async for k in client.scan_iter(match=pattern, count=1000)]
+async def forget_namespace(client: Any, namespace: str) -> None:
+    """Delete every Redis key of a run: a replay leaves no state behind."""
+    keys = [k async for k in client.scan_iter(match=f"{namespace}:*", count=1000)]
     for i in range(0, len(keys), 500):
         await client.unlink(*keys[i:i + 500])

@@ -117,6 +117,15 @@ class Settings(BaseSettings):
     web_port: int | None = Field(None, description="port of the worker's web endpoint")
     web_bind: str = Field("127.0.0.1", description="address the web endpoint binds to")
 
+    # The desk's board (``wirewatch board``).
+    board_port: int = Field(8080, ge=0, le=65535, description="port of the board's web page")
+    board_bind: str = Field(
+        "127.0.0.1", description="address the board binds to; beyond loopback it needs a token"
+    )
+    board_token: SecretStr | None = Field(
+        None, description="token every board request must carry (required off loopback)"
+    )
+
     def but(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (validated like the environment's values)."""
         return type(self).model_validate({**self.model_dump(), **changes})

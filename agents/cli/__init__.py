@@ -12,6 +12,7 @@ import click
 from pydantic import ValidationError
 from redis.exceptions import AuthenticationError
 
+from agents.cli.board import board
 from agents.cli.entity import entity
 from agents.cli.io import alerts, produce
 from agents.cli.run import demo, replay, stack, worker
@@ -53,5 +54,5 @@ def main(ctx: click.Context, broker: str | None, redis_url: str | None,
         raise click.UsageError(f"invalid settings: {exc}") from None
 
 
-for command in (worker, produce, alerts, replay, demo, stack, watch, entity):
+for command in (worker, produce, alerts, replay, demo, stack, watch, entity, board):
     main.add_command(command)

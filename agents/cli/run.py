@@ -105,19 +105,46 @@ def replay(settings: Settings, paths: tuple[Path, ...], watchlist: Path | None,
 
 @click.command()
 @click.option("-v", "--verbose", is_flag=True, help="Log pipeline internals to stderr.")
+@click.option("--board", "with_board", is_flag=True,
+              help="Then keep the board up on the demo's alerts and print its URL.")
 @click.pass_obj
-def demo(settings: Settings, verbose: bool) -> None:
+def demo(settings: Settings, verbose: bool, with_board: bool) -> None:
     """Run a small sample corpus through the embedded stack; alerts print live."""
     from agents.replay import replay as run_replay
+    from agents.stack import running_stack
 
     _quiet_logging(verbose)
     printer = AlertPrinter()
     click.echo("wirewatch demo: starting broker, Redis and the pipeline ...", err=True)
     corpus = DATA / "demo"
-    result = run_replay([corpus / "articles.jsonl"], settings=settings,
-                        watchlist=corpus / "watchlist.yaml", on_alert=printer)
-    click.echo(f"{result.published} articles: {len(result.duplicates)} duplicates dropped "
-               f"before NLP, {len(result.alerts)} alerts, {result.elapsed_s:.1f}s", err=True)
+    # The stack opened here outlives the replay, so the board can serve what it left.
+    with running_stack(settings) as started:
+        result = run_replay([corpus / "articles.jsonl"], settings=started.settings(settings),
+                            watchlist=corpus / "watchlist.yaml", on_alert=printer,
+                            keep_state=with_board)
+        click.echo(f"{result.published} articles: {len(result.duplicates)} duplicates dropped "
+                   f"before NLP, {len(result.alerts)} alerts, {result.elapsed_s:.1f}s", err=True)
+        if with_board and result.settings is not None:
+            _board_then_forget(result.settings)
+
+
+def _board_then_forget(settings: Settings) -> None:
+    """Serve the board on the demo's run, then delete the run's Redis keys."""
+    from agents.cli.board import run_board
+    from agents.redis import connect
+    from agents.replay import forget_namespace
+
+    try:
+        run_board(settings)
+    finally:
+        async def forget() -> None:
+            client = connect(settings)
+            try:
+                await forget_namespace(client, settings.namespace)
+            finally:
+                await client.aclose()
+
+        asyncio.run(forget())
 
 
 @click.command()
