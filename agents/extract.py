@@ -15,6 +15,7 @@ one entity keep their order.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from streams.nlp import EntitySpan
 if TYPE_CHECKING:
     from agents.worker import AgentFun, Worker
 
+log = logging.getLogger(__name__)
 Found = asyncio.Future[list[tuple[EntitySpan, ...]]]
 
 
@@ -100,7 +102,11 @@ def make_extract(w: Worker) -> AgentFun:
             async for events in stream.noack_take(settings.batch_size,
                                                   within=settings.batch_within):
                 started = time.perf_counter()
-                snapshot = await guard.retrying("watchlist", services.snapshot)
+                try:
+                    snapshot = await guard.retrying("watchlist", services.snapshot)
+                except Exception:  # keep the watchlist the batches before had
+                    log.exception("extract: cannot read the runtime watchlist")
+                    snapshot = services.spacy.snapshot
                 found = services.spacy.find_entities([e.value.text for e in events],
                                                      settings.batch_size)
                 await pending.put((events, snapshot, found, started))
