@@ -1,23 +1,27 @@
-"""Faust agents: thin async wiring from topics through ``streams`` to topics and Redis.
+"""The runtime of wirewatch: the Faust worker and everything that does I/O.
 
-Topology (one agent per stage, each named for it)::
+``agents.worker.build(settings)`` makes a worker (its module docstring draws the
+topology); one module per agent (``ingest``, ``extract``, ``profile``) and one error
+policy for all of them (``errors``); the Redis stores (``redis/``), Kafka clients
+(``kafka``), the spaCy stage, the embedded stack, replay and the CLI (``cli/``) sit
+beside them. The stream logic they call is in ``streams/``, which never imports this
+package.
 
-    articles ──ingest──▶ unique ──extract──▶ enriched
-       │   (validate,          (spaCy NER,    └──▶ entity-claims ──profile──▶ alerts
-       │    normalise,          resolution,          (key: entity)   (fact profile,
-       │    dedup in Redis)     claims)                               conflict rules)
-       ├──▶ duplicates
-       └──▶ dead-letter
-
-Importing this package registers every agent on ``streams.app.app``.
+``faust -A agents worker`` works too: ``agents.app`` is built from the environment the
+first time it is asked for, never at import.
 """
 
-from agents import extract, health, ingest, profile
-from agents.context import topics
-from agents.observe import subscribe
-from streams import metrics
-from streams.app import app
+from __future__ import annotations
 
-subscribe(metrics.record)
+from typing import Any
 
-__all__ = ["app", "extract", "health", "ingest", "profile", "topics"]
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from agents.worker import build
+        from streams.settings import Settings
+
+        app = build(Settings()).app
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module 'agents' has no attribute {name!r}")

@@ -2,86 +2,124 @@
 process) -> sentences, resolution against the registry -> claims about watched entities
 -> enriched + entity-claims (one per watched entity).
 
-NER is the cost of the pipeline, so it should never wait. Batches go to the worker's
-spaCy process (``streams.spacy_process``) as they are taken, up to a few ahead; the
-worker process finishes each one — sentences, resolution, registry, claims, sends —
-while NER works on the next. Faust's ``take`` acks a batch when the next one is
-requested, which would ack batch N before its messages are out; ``noack_take`` leaves
-the acks to us, and batch N's events are acked only when all its messages have been
-sent — a crash before that redelivers them (at least once; every step downstream is
-idempotent by article id). Batches finish in order, so the messages for one entity keep
-their order.
+NER is the cost of the pipeline, so it should never wait. Batches go to the spaCy
+process as they are taken, up to a few ahead, each with the watchlist snapshot of the
+moment (``agents.spacy_stage``); the worker process finishes each one — sentences,
+resolution, registry, claims, sends — while NER works on the next. Batches are taken
+with ``noack_take`` and acked only once all their messages are sent or dead-lettered
+(``agents.errors``): a crash before that redelivers them (at least once; every step
+downstream is idempotent by article id). Batches finish in order, so the messages for
+one entity keep their order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from faust import StreamT
 from faust.types import EventT
 
-from agents.context import services, topics
-from agents.observe import Outcome, emit
-from agents.retry import retrying
-from schemas import UniqueArticle
+from agents.observe import Outcome
+from agents.spacy_stage import Snapshot
+from schemas import EntityClaims, UniqueArticle
 from streams.analyse import analyse_batch, enriched_record, watched_events
-from streams.app import app, settings
 from streams.nlp import EntitySpan
-from streams.resolve import Resolver
 
+if TYPE_CHECKING:
+    from agents.worker import AgentFun, Worker
+
+log = logging.getLogger(__name__)
 Found = asyncio.Future[list[tuple[EntitySpan, ...]]]
 
 
-async def _finish(stream: StreamT, events: Sequence[EventT], resolver: Resolver,
-                  found: Found, started: float) -> None:
-    """Sentences, resolution, registry, claims and sends for one batch; then ack it."""
-    articles: list[UniqueArticle] = [e.value for e in events]
-    analyses = await asyncio.to_thread(analyse_batch, services.sentencer, resolver, articles,
-                                       await found, settings.batch_size)
-    mapped = await retrying("registry", lambda: services.registry.canonicalize_many(
-        [a.entities for a in analyses]))
-    analyses = [a.with_entities(e) for a, e in zip(analyses, mapped, strict=True)]
-    await retrying("registry", lambda: services.registry.record_many(
-        [(a.article.id, a.entities) for a in analyses]))
-    claims = await asyncio.to_thread(
-        lambda: [watched_events(a, services.claims) for a in analyses])
-    per_article = (time.perf_counter() - started) / len(analyses)
-    for analysis, article_events in zip(analyses, claims, strict=True):
-        await topics.enriched.send(key=analysis.article.id, value=enriched_record(analysis))
-        for event in article_events:
-            await topics.entity_claims.send(key=event.entity_id, value=event)
-        emit(Outcome("extract", "enriched", analysis.article.id, count=len(article_events),
-                     seconds=per_article))
-    for event in events:
-        await stream.ack(event)
+def claim_rows(event: EntityClaims) -> tuple[dict[str, object], ...]:
+    """The claims of one entity-claims message as plain rows (replay reports them)."""
+    return tuple({"article_id": event.article_id, "entity_id": event.entity_id,
+                  "entity": event.entity_name, "attribute": c.attribute, "value": c.value,
+                  "attribution": c.attribution, "sentence": c.sentence}
+                 for c in event.claims)
 
 
-@app.agent(topics.unique, name="extract")
-async def extract(stream: StreamT[UniqueArticle]) -> None:
-    """Take batches and queue them for spaCy; finish them in order as spaCy returns them.
-    A failure in either step fails the agent."""
-    # One batch being finished, one waiting here, one more handed to spaCy while ``put``
-    # waits: spaCy always has the next batch queued, and little is held unacked.
-    pending: asyncio.Queue[tuple[Sequence[EventT], Resolver, Found, float] | None] = (
-        asyncio.Queue(maxsize=1))
+def make_extract(w: Worker) -> AgentFun:
+    """The extract agent of worker ``w``."""
+    settings, services, topics = w.settings, w.services, w.topics
+    guard = w.guard("extract")
 
-    async def submit() -> None:
-        async for events in stream.noack_take(settings.batch_size,
-                                              within=settings.batch_within):
-            started = time.perf_counter()
-            await retrying("watchlist", services.refresh_watchlist)
-            found = services.spacy.find_entities([e.value.text for e in events],
+    async def finish(events: Sequence[EventT], snapshot: Snapshot, found: Found | None,
+                     started: float) -> None:
+        """Sentences, resolution, registry, claims and sends for a batch. ``found`` is
+        the NER already queued for exactly these events; a retry runs NER again."""
+        articles: list[UniqueArticle] = [e.value for e in events]
+        if found is None:
+            found = services.spacy.find_entities([a.text for a in articles],
                                                  settings.batch_size)
-            # the resolver goes along: this batch's watchlist, whatever a later refresh brings
-            await pending.put((events, services.resolver, found, started))
-        await pending.put(None)
+        spacy = services.spacy
+        analyses = await asyncio.to_thread(analyse_batch, spacy.sentencer, snapshot.resolver,
+                                           articles, await found, settings.batch_size)
+        mapped = await guard.retrying("registry", lambda: services.registry.canonicalize_many(
+            [a.entities for a in analyses]))
+        analyses = [a.with_entities(e) for a, e in zip(analyses, mapped, strict=True)]
+        await guard.retrying("registry", lambda: services.registry.record_many(
+            [(a.article.id, a.entities) for a in analyses]))
+        claims = await asyncio.to_thread(
+            lambda: [watched_events(a, spacy.claims) for a in analyses])
+        per_article = (time.perf_counter() - started) / len(analyses)
+        for analysis, article_events in zip(analyses, claims, strict=True):
+            await topics.enriched.send(key=analysis.article.id,
+                                       value=enriched_record(analysis))
+            for event in article_events:
+                await topics.entity_claims.send(key=event.entity_id, value=event)
+            w.observers.emit(Outcome(
+                "extract", "enriched", analysis.article.id, count=len(article_events),
+                seconds=per_article,
+                claims=tuple(row for e in article_events for row in claim_rows(e))))
 
-    async def finish() -> None:
-        while (batch := await pending.get()) is not None:
-            await _finish(stream, *batch)
+    async def guarded(events: Sequence[EventT], snapshot: Snapshot, found: Found,
+                      started: float) -> None:
+        """``finish`` under the error policy: the NER queued for the whole batch serves
+        its first try; a retry of a part of it runs NER again."""
+        queued = [found]
 
-    async with asyncio.TaskGroup() as group:
-        group.create_task(submit())
-        group.create_task(finish())
+        async def process(subset: Sequence[EventT]) -> None:
+            ahead = queued.pop() if queued and len(subset) == len(events) else None
+            await finish(subset, snapshot, ahead, started)
+
+        await guard.run(events, process)
+
+    async def extract(stream: StreamT[UniqueArticle]) -> None:
+        """Take batches and queue them for spaCy; finish them in order as spaCy returns
+        them."""
+        # One batch being finished, one waiting here, one more handed to spaCy while
+        # ``put`` waits: spaCy always has the next batch queued, little is held unacked.
+        pending: asyncio.Queue[tuple[Sequence[EventT], Snapshot, Found, float] | None] = (
+            asyncio.Queue(maxsize=1))
+
+        async def submit() -> None:
+            async for events in stream.noack_take(settings.batch_size,
+                                                  within=settings.batch_within):
+                started = time.perf_counter()
+                try:
+                    snapshot = await guard.retrying("watchlist", services.snapshot)
+                except Exception:  # keep the watchlist the batches before had
+                    log.exception("extract: cannot read the runtime watchlist")
+                    snapshot = services.spacy.snapshot
+                found = services.spacy.find_entities([e.value.text for e in events],
+                                                     settings.batch_size)
+                await pending.put((events, snapshot, found, started))
+            await pending.put(None)
+
+        async def drain() -> None:
+            while (batch := await pending.get()) is not None:
+                await guarded(*batch)
+                for event in batch[0]:
+                    await stream.ack(event)
+
+        async with asyncio.TaskGroup() as group:
+            group.create_task(submit())
+            group.create_task(drain())
+
+    return extract

@@ -1,41 +1,56 @@
-"""Health and metrics pages of the worker, and the timer that samples progress.
+"""Health of a worker, and the timer and pages that show it.
 
 ``/health`` answers 200 while the group makes progress (or has nothing to do) and 503
 with the reason once messages wait and committed offsets have stood still for
-``WIREWATCH_STALL_TIMEOUT`` seconds. ``/metrics`` is Faust's Prometheus sensor page,
-which also serves wirewatch's own counters. Both exist only when
-``WIREWATCH_WEB_PORT`` is set; the web server binds to 127.0.0.1 unless told otherwise.
+``WIREWATCH_STALL_TIMEOUT`` seconds, or at once when an agent has crashed. ``/metrics``
+is Faust's Prometheus sensor page, which also serves wirewatch's own counters. Both
+exist only when ``WIREWATCH_WEB_PORT`` is set; the web server binds to 127.0.0.1 unless
+told otherwise.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
-from faust.sensors.prometheus import setup_prometheus_sensors
 from faust.web import Request, Response, View
 
-from streams.app import app, settings
+from agents.kafka import GroupProbe
 from streams.health import Health, Sample, StallDetector
-from streams.kafka_io import GroupProbe
+from streams.settings import Settings
+
+if TYPE_CHECKING:
+    import faust
 
 log = logging.getLogger(__name__)
-INPUTS = [settings.topic_articles, settings.topic_unique, settings.topic_entity_claims]
 
 
 class HealthMonitor:
     """The worker's latest verdict, and the probe and detector that produce it."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings, app: faust.App) -> None:
+        self.settings, self.app = settings, app
+        self.inputs = [settings.topic_articles, settings.topic_unique,
+                       settings.topic_entity_claims]
         self.detector = StallDetector(settings.stall_timeout)
         self.verdict = Health(True, "starting", 0, 0.0)
         self._probe: GroupProbe | None = None
 
+    def crashed(self) -> str | None:
+        """The first agent that crashed, with its exception, if any did."""
+        for agent in self.app.agents.values():
+            reason = getattr(agent, "_crash_reason", None)
+            if reason is not None:
+                return f"agent {agent.name} crashed: {type(reason).__name__}: {reason}"
+        return None
+
     async def sample(self) -> Health:
         """Take one sample of the group and update the verdict."""
+        crash = self.crashed()
         try:
             if self._probe is None:
-                probe = GroupProbe(settings, settings.app_id, INPUTS)
+                probe = GroupProbe(self.settings, self.settings.app_id, self.inputs)
                 await probe.start()
                 self._probe = probe
             committed, lag = await self._probe.sample()
@@ -44,22 +59,27 @@ class HealthMonitor:
                             -1, 0)
         else:
             health = self.detector.observe(Sample(time.monotonic(), committed, lag))
+        if crash is not None:
+            health = Health(False, crash, health.lag, health.idle_s)
         if health.ok != self.verdict.ok:
             log.warning("health %s: %s", "ok" if health.ok else "RED", health.reason)
         self.verdict = health
         return health
 
+    async def stop(self) -> None:
+        if self._probe is not None:
+            await self._probe.stop()
+            self._probe = None
 
-monitor = HealthMonitor()
+    def install(self) -> None:
+        """The timer that samples, and the ``/health`` page, on the app."""
+        interval = max(1.0, self.settings.stall_timeout / 6)
 
-if settings.web_port is not None:
-    setup_prometheus_sensors(app)
+        @self.app.timer(interval=interval, name="wirewatch.health")
+        async def health_timer() -> None:
+            await self.sample()
 
-    @app.timer(interval=max(1.0, settings.stall_timeout / 6))
-    async def health_timer() -> None:
-        await monitor.sample()
-
-    @app.page("/health")
-    async def health_page(web: View, request: Request) -> Response:
-        health = monitor.verdict
-        return web.json(health.to_dict(), status=200 if health.ok else 503)
+        @self.app.page("/health")
+        async def health_page(web: View, request: Request) -> Response:
+            health = self.verdict
+            return web.json(health.to_dict(), status=200 if health.ok else 503)

@@ -1,66 +1,80 @@
 """ingest: articles -> validate -> normalise -> dedup in Redis -> unique | duplicates | dead letter.
 
 Duplicates leave here, before any NLP. Messages are taken in batches and their dedup
-checks sent to Redis as one pipeline: one round trip for the batch, with the same
-decisions as one check at a time (see ``RedisDedupStore.check_many``).
+checks sent to Redis as one script call: one round trip for the batch, with the same
+decisions as one check at a time (see ``agents.redis.dedup``).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from faust import StreamT
+from faust.types import EventT
 
-from agents.context import services, topics
-from agents.deadletter import dead_letter
-from agents.observe import Outcome, emit
-from agents.retry import retrying
-from schemas import DuplicateNotice, UniqueArticle
-from streams.app import app, settings
-from streams.exceptions import InvalidArticle
-from streams.normalize import normalize
+from agents.observe import Outcome
+from schemas import Article, DuplicateNotice, UniqueArticle
+from streams.errors import InvalidArticle
+from streams.normalize import has_text, normalize
 from streams.store.dedup import DedupRequest
 from streams.validate import decode_article
 
+if TYPE_CHECKING:
+    from agents.worker import AgentFun, Worker
 
-@app.agent(topics.articles, name="ingest")
-async def ingest(stream: StreamT) -> None:
-    async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
-        started = time.perf_counter()
-        requests, texts = [], []
+
+def make_ingest(w: Worker) -> AgentFun:
+    """The ingest agent of worker ``w``."""
+    settings, services, topics = w.settings, w.services, w.topics
+    guard = w.guard("ingest")
+
+    async def accepted(events: Sequence[EventT]) -> list[tuple[Article, str, EventT]]:
+        """Valid articles with their normalised text; the rest are dead-lettered."""
+        out = []
         for event in events:
-            message = event.message
             try:
-                article = decode_article(message.value, max_bytes=settings.max_body_bytes)
+                article = decode_article(event.message.value, max_bytes=settings.max_body_bytes)
                 text = normalize(article.body)
-                if not text:
+                if not has_text(text):
                     raise InvalidArticle("empty_body", "nothing left after normalisation")
             except InvalidArticle as exc:
-                await dead_letter(event, exc.reason, exc.detail)
+                await guard.dead_letter(event, exc.reason, exc.detail)
                 continue
-            requests.append((article, DedupRequest(
-                article.id, article.source, services.fingerprinter.fingerprint(text),
-                f"{message.topic}:{message.partition}:{message.offset}")))
-            texts.append(text)
-        if not requests:
-            continue
-        decisions = await retrying("dedup", lambda r=[req for _, req in requests]:
-                                   services.dedup.check_many(r))
+            out.append((article, text, event))
+        return out
+
+    async def process(events: Sequence[EventT]) -> None:
+        started = time.perf_counter()
+        articles = await accepted(events)
+        if not articles:
+            return
+        requests = [DedupRequest(a.id, a.source, services.fingerprinter.fingerprint(text),
+                                 f"{e.message.topic}:{e.message.partition}:{e.message.offset}")
+                    for a, text, e in articles]
+        decisions = await guard.retrying("dedup", lambda: services.dedup.check_many(requests))
         seconds = (time.perf_counter() - started) / len(events)
-        for (article, _), text, decision in zip(requests, texts, decisions, strict=True):
+        for (article, text, _), decision in zip(articles, decisions, strict=True):
             if decision.is_duplicate:
+                similarity = round(decision.similarity, 4)
                 await topics.duplicates.send(key=article.id, value=DuplicateNotice(
                     article_id=article.id, duplicate_of=decision.duplicate_of,
-                    similarity=round(decision.similarity, 4), kind=decision.kind,
-                    source=article.source,
-                ))
-                emit(Outcome("ingest", "duplicate", article.id, seconds=seconds,
-                             detail={"duplicate_of": decision.duplicate_of,
-                                     "kind": decision.kind,
-                                     "similarity": round(decision.similarity, 4)}))
+                    similarity=similarity, kind=decision.kind, source=article.source))
+                w.observers.emit(Outcome("ingest", "duplicate", article.id, seconds=seconds,
+                                         detail={"duplicate_of": decision.duplicate_of,
+                                                 "kind": decision.kind,
+                                                 "similarity": similarity}))
             else:
                 await topics.unique.send(key=article.id, value=UniqueArticle(
                     id=article.id, text=text, title=article.title, source=article.source,
-                    url=article.url, published_at=article.published_at,
-                ))
-                emit(Outcome("ingest", "unique", article.id, seconds=seconds))
+                    url=article.url, published_at=article.published_at))
+                w.observers.emit(Outcome("ingest", "unique", article.id, seconds=seconds))
+
+    async def ingest(stream: StreamT) -> None:
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_within):
+            await guard.run(events, process)
+            for event in events:
+                await stream.ack(event)
+
+    return ingest

@@ -1,7 +1,7 @@
 """Outcomes of each stage, for whoever listens in-process (replay progress, metrics).
 
-Agents call ``emit`` once per outcome; listeners must be cheap and never raise into the
-stream.
+Each worker has its own ``Observers``: agents call ``emit`` once per outcome; listeners
+must be cheap and are never allowed to raise into the stream.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
+Stage = Literal["ingest", "extract", "profile"]
 
 
 @dataclass(frozen=True)
@@ -18,32 +20,39 @@ class Outcome:
     """What one stage did with one message.
 
     ``stage`` is ``ingest`` (``kind``: unique | duplicate | dead_letter), ``extract``
-    (``count``: entity-claims messages sent) or ``profile`` (``alert_ids`` sent).
+    (``kind``: enriched | dead_letter; ``count``: entity-claims messages sent,
+    ``claims``: what they said) or ``profile`` (``kind``: updated | dead_letter;
+    ``alert_ids`` sent).
     """
 
-    stage: str
+    stage: Stage
     kind: str
     article_id: str | None = None
     count: int = 0
     alert_ids: tuple[str, ...] = ()
     seconds: float = 0.0
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
+    claims: tuple[dict[str, Any], ...] = ()
 
 
 Listener = Callable[[Outcome], None]
-_listeners: list[Listener] = []
 
 
-def subscribe(listener: Listener) -> Callable[[], None]:
-    """Add a listener; returns the function that removes it."""
-    _listeners.append(listener)
-    return lambda: _listeners.remove(listener)
+class Observers:
+    """The listeners of one worker."""
 
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
 
-def emit(outcome: Outcome) -> None:
-    """Tell every listener; a failing listener is logged, never raised."""
-    for listener in _listeners:
-        try:
-            listener(outcome)
-        except Exception:
-            log.exception("outcome listener failed")
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def emit(self, outcome: Outcome) -> None:
+        """Tell every listener; a failing listener is logged, never raised."""
+        for listener in list(self._listeners):
+            try:
+                listener(outcome)
+            except Exception:
+                log.exception("outcome listener failed")

@@ -8,32 +8,50 @@ marked sent only once the broker has it, so a crash in between re-sends it (same
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from faust import StreamT
+from faust.types import EventT
 
-from agents.context import services, topics
-from agents.observe import Outcome, emit
-from agents.retry import retrying
+from agents.observe import Outcome
 from schemas import EntityClaims
-from streams.app import app
 from streams.conflicts import apply_claims
 
+if TYPE_CHECKING:
+    from agents.worker import AgentFun, Worker
 
-@app.agent(topics.entity_claims, name="profile")
-async def profile(stream: StreamT[EntityClaims]) -> None:
-    """Per entity, in order: the topic is keyed by entity id."""
-    async for event in stream:
+
+def make_profile(w: Worker) -> AgentFun:
+    """The profile agent of worker ``w``."""
+    services, topics = w.services, w.topics
+    guard = w.guard("profile")
+
+    async def update(event: EntityClaims) -> None:
         started = time.perf_counter()
         detected_at = datetime.now(UTC).isoformat()
-        alerts = await retrying("profile", lambda e=event, at=detected_at: services.profiles.update(
-            e.entity_id, lambda p: apply_claims(p, e, at), article_id=e.article_id))
+        alerts = await guard.retrying("profile", lambda: services.profiles.update(
+            event.entity_id, lambda p: apply_claims(p, event, detected_at),
+            article_id=event.article_id))
         for alert in alerts:
-            delivered = await topics.alerts.send(key=alert.entity.id, value=alert)
-            await delivered
+            await (await topics.alerts.send(key=alert.entity.id, value=alert))
         ids = [a.alert_id for a in alerts]
         if ids:
-            await retrying("alerts", lambda ids=ids: services.profiles.mark_sent(ids))
-        emit(Outcome("profile", "updated", event.article_id, alert_ids=tuple(ids),
-                     seconds=time.perf_counter() - started,
-                     detail={"alert_types": [a.type for a in alerts]}))
+            await guard.retrying("alerts", lambda: services.profiles.mark_sent(ids))
+        w.observers.emit(Outcome("profile", "updated", event.article_id, alert_ids=tuple(ids),
+                                 seconds=time.perf_counter() - started,
+                                 detail={"alert_types": [a.type for a in alerts]}))
+
+    async def process(events: Sequence[EventT]) -> None:
+        for event in events:
+            await update(event.value)
+
+    async def profile(stream: StreamT[EntityClaims]) -> None:
+        """One message at a time, in order: the topic is keyed by entity id, so one
+        entity's updates never interleave; each is acked once done or dead-lettered."""
+        async for event in stream.noack().events():
+            await guard.run([event], process)
+            await stream.ack(event)
+
+    return profile

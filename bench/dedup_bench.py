@@ -23,13 +23,14 @@ import redis.asyncio as redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agents.redis.dedup import RedisDedupStore  # noqa: E402
 from bench.corpus import CorpusSpec, generate  # noqa: E402
 from bench.report import machine  # noqa: E402
 from bench.run import bare_ner  # noqa: E402
 from streams.dedup import Fingerprinter  # noqa: E402
 from streams.normalize import normalize  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from streams.store.dedup import DedupRequest, RedisDedupStore  # noqa: E402
+from streams.store.dedup import DedupRequest  # noqa: E402
 
 
 def _request(fingerprinter: Fingerprinter, article: dict, delivery: str) -> DedupRequest:

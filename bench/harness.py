@@ -31,13 +31,10 @@ import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
-from streams.kafka_io import bootstrap_servers, ensure_topics
-from streams.settings import Settings
-from streams.topics import topic_names
+from agents.kafka import bootstrap_servers, ensure_topics
+from streams.settings import TOPICS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPICS = ("articles", "alerts", "dead_letter", "unique", "enriched", "entity_claims",
-          "duplicates")
 READY = "[^Worker]: Ready"
 REJOIN = "(Re-)joining group"
 
@@ -122,9 +119,9 @@ class Run:
 
     def start(self, timeout: float = 180) -> None:
         """Create the topics, start the workers, wait until each has its partitions."""
-        asyncio.run(ensure_topics(self.settings, topic_names(self.settings)))
+        asyncio.run(ensure_topics(self.settings, self.settings.topic_names()))
         for log in self.logs:
-            argv = [*self.wrap, sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"]
+            argv = [*self.wrap, sys.executable, "-m", "agents.cli", "worker", "--loglevel", "info"]
             self.procs.append(subprocess.Popen(argv, cwd=ROOT, env=self.env,
                                                stdout=log.open("wb"), stderr=subprocess.STDOUT))
         deadline = time.monotonic() + timeout

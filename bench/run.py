@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--skip-two-workers", action="store_true")
     args = parser.parse_args(argv)
 
-    from streams.embedded import redis_answers, start_tansu
+    from agents.stack import redis_answers, start_tansu
 
     if args.profile and not PY_SPY.exists():
         sys.exit(f"--profile needs py-spy beside the interpreter: pip install py-spy ({PY_SPY})")

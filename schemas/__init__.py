@@ -11,7 +11,7 @@ from schemas.dead_letter import DeadLetter
 from schemas.duplicate import DuplicateNotice
 from schemas.enriched import EnrichedArticle, EntityMention
 from schemas.entity_claims import ClaimRecord, EntityClaims
-from schemas.registry import SCHEMA_DIR, load_schema
+from schemas.registry import SCHEMA_DIR, as_document, load_schema
 from schemas.unique import UniqueArticle
 
 __all__ = [
@@ -28,5 +28,6 @@ __all__ = [
     "Evidence",
     "PreviousValue",
     "UniqueArticle",
+    "as_document",
     "load_schema",
 ]

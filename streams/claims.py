@@ -19,6 +19,7 @@ elsewhere can say so.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,6 +118,7 @@ class ClaimExtractor:
         if not doc.has_annotation("SENT_START"):
             doc = self._sentencizer(doc)
         sents = list(doc.sents)
+        target_spans, other_person_spans = sorted(target_spans), sorted(other_person_spans)
         out: list[_Candidate] = []
         for i, sent in enumerate(sents):
             lo, hi = sent.start_char, sent.end_char
@@ -140,13 +142,20 @@ class ClaimExtractor:
         share sentences)."""
         if doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB"):
             return [c.span.as_doc() for c in cands]  # type: ignore[union-attr]
-        todo = list(dict.fromkeys(c.text for c in cands if c.text not in self._parsed))
-        for text, parsed in zip(todo, self.nlp.pipe(todo), strict=True):
-            self._parsed[text] = parsed
+        # This call's sentences are held apart from the LRU, so trimming it never takes
+        # one they need (an article may have more than the LRU holds); a hit is recent again.
+        docs: dict[str, Doc] = {}
+        for text in dict.fromkeys(c.text for c in cands):
+            if text in self._parsed:
+                self._parsed.move_to_end(text)
+                docs[text] = self._parsed[text]
+        todo = list(dict.fromkeys(c.text for c in cands if c.text not in docs))
+        docs.update(zip(todo, self.nlp.pipe(todo), strict=True))
+        self._parsed.update((text, docs[text]) for text in todo)
         self.sentences_parsed += len(todo)
         while len(self._parsed) > self._cache_size:
             self._parsed.popitem(last=False)
-        return [self._parsed[c.text] for c in cands]
+        return [docs[c.text] for c in cands]
 
     # ------------------------------------------------------------------ extraction
 
@@ -157,12 +166,10 @@ class ClaimExtractor:
         cands = self.candidates(doc, target_spans, other_person_spans)
         if not cands:
             return []
-        claims: list[Claim] = []
+        claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time
         for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
-            for claim in self._sentence_claims(cand, sdoc, published_at):
-                if claim not in claims:
-                    claims.append(claim)
-        return claims
+            claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, published_at)))
+        return list(claims)
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
@@ -281,7 +288,16 @@ class ClaimExtractor:
 
 
 def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
-    return tuple((s - lo, e - lo) for s, e in spans if lo <= s and e <= hi)
+    """The ``spans`` (sorted) within ``lo..hi``, relative to ``lo``: a bisection, so an
+    article of thousands of sentences is not scanned once per sentence."""
+    out = []
+    for i in range(bisect_left(spans, (lo, lo)), len(spans)):
+        s, e = spans[i]
+        if s >= hi:
+            break
+        if e <= hi:
+            out.append((s - lo, e - lo))
+    return tuple(out)
 
 
 def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:

@@ -1,7 +1,7 @@
 """spaCy pipelines and mention extraction.
 
 Entities and sentences are found by two small pipelines, so that a worker can run the
-costly one in a process of its own (``streams.spacy_process``) and the cheap one beside
+costly one in a process of its own (``agents.spacy_stage``) and the cheap one beside
 everything else:
 
 - the *entity* pipeline: the watchlist ruler and ``ner`` — the same work as bare spaCy
@@ -340,6 +340,20 @@ def build_sentencer(model: str) -> Language:
         nlp.select_pipes(enable=["senter"])
     else:
         nlp.select_pipes(disable=nlp.pipe_names)
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe(PARAGRAPHS)
+    return nlp
+
+
+def sentencer_of(full: Language) -> Language:
+    """The sentencer as a view of a pipeline already loaded: the same ``senter`` object
+    (no second copy of its weights), vocab and tokenizer, so a process that needs both
+    the full pipeline (claims) and the sentencer loads the model once."""
+    nlp = spacy.blank(full.lang, vocab=full.vocab)
+    nlp.tokenizer = full.tokenizer
+    if "senter" in full.component_names:
+        nlp.add_pipe("senter", source=full)
+    else:
         nlp.add_pipe("sentencizer")
     nlp.add_pipe(PARAGRAPHS)
     return nlp

@@ -65,6 +65,13 @@ def _clean_paragraph(text: str, patterns: Boilerplate) -> str:
     return paragraph
 
 
+def has_text(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit: a body of only invisible characters
+    (bidi marks, zero-width spaces, a BOM), spaces, punctuation or emoji says nothing to
+    analyse and is an ``empty_body``. Works on raw and on normalised text."""
+    return any(char.isalnum() for char in text)
+
+
 def normalize(text: str, patterns: Boilerplate | None = None) -> str:
     """The story text: NFKC, plain quotes and dashes, folded whitespace, paragraphs kept
     as blank-line breaks, boilerplate lines and the leading dateline removed. Returns ""

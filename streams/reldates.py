@@ -37,6 +37,8 @@ _WHICH_YEAR = re.compile(r"\b(?:of\s+)?(last|previous|this|next|the\s+following)
 _YEAR_OFFSET = {"last": -1, "previous": -1, "this": 0, "next": 1}
 _FORWARD = frozenset({"next", "coming", "upcoming"})
 NEAR_FUTURE_DAYS = 7
+# What a relative phrase may resolve to: a year of four digits, not 0000, and no sign.
+_CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def parse_published(published_at: str | None) -> date | None:
@@ -124,7 +126,14 @@ def resolve_date(text: str, published_at: str | None) -> str | None:
         return m.group(1)
     if pub is None:
         return None
-    return _relative(t, pub)
+    # "1000000 days ago", or "yesterday" against a publication in year 1, points outside
+    # the calendar: no date, never an OverflowError or a year 0 or below (nor the
+    # ValueError of int() on a number of more than 4,300 digits).
+    try:
+        resolved = _relative(t, pub)
+    except (OverflowError, ValueError):
+        return None
+    return resolved if resolved and _CALENDAR.fullmatch(resolved) else None
 
 
 def _relative(t: str, pub: date) -> str | None:

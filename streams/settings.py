@@ -1,5 +1,8 @@
-"""The one settings object. Every knob is an env var ``WIREWATCH_<NAME>``; CLI flags
-override env by constructing ``Settings(**overrides)``.
+"""The one settings object: a frozen value, built once at the edge and passed down.
+
+Every knob is an env var ``WIREWATCH_<NAME>``, read when ``Settings()`` is constructed
+(the CLI, ``faust -A agents``, a test) and never at import; CLI flags and replay runs
+derive a changed copy with :meth:`Settings.but`, so nothing global is ever rewritten.
 
 Defaults run locally: with no ``WIREWATCH_BROKER`` the CLI starts an embedded Tansu
 broker; with no ``WIREWATCH_REDIS_URL`` it uses 127.0.0.1:6379 if a server answers
@@ -8,13 +11,18 @@ there, else spawns one.
 
 from __future__ import annotations
 
-from functools import cache
+import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Every topic of the pipeline, by the name of its setting (``topic_<name>``).
+TOPICS = ("articles", "unique", "duplicates", "enriched", "entity_claims", "alerts",
+          "dead_letter")
 
 
 class Settings(BaseSettings):
@@ -33,6 +41,9 @@ class Settings(BaseSettings):
     app_id: str = Field("wirewatch", description="Faust app id = Kafka consumer group")
     namespace: str = Field(
         "wirewatch", description="prefix of every Redis key this deployment owns"
+    )
+    data_dir: Path | None = Field(
+        None, description="Faust's data directory; unset: wirewatch-<app id> in the temp dir"
     )
 
     # Topics.
@@ -101,10 +112,49 @@ class Settings(BaseSettings):
         60.0, gt=0, description="seconds of lag without progress before health turns red"
     )
     retry_max_delay: float = Field(5.0, gt=0, description="cap of the backoff between retries")
+    outage_timeout: float = Field(
+        300.0, gt=0,
+        description="seconds an outage (Redis, broker) is waited out for one message before "
+                    "it goes to the dead-letter topic",
+    )
+    processing_attempts: int = Field(
+        2, ge=1, description="tries of a message whose processing raised, before dead letter"
+    )
+    dead_letter_payload_bytes: int = Field(
+        64 * 1024, ge=0, description="bytes of the original message a dead letter carries"
+    )
 
     # Web endpoint (health, metrics); off unless a port is set.
     web_port: int | None = Field(None, description="port of the worker's web endpoint")
     web_bind: str = Field("127.0.0.1", description="address the web endpoint binds to")
+
+    # The desk's board (``wirewatch board``).
+    board_port: int = Field(8080, ge=0, le=65535, description="port of the board's web page")
+    board_bind: str = Field(
+        "127.0.0.1", description="address the board binds to; beyond loopback it needs a token"
+    )
+    board_token: SecretStr | None = Field(
+        None, description="token every board request must carry (required off loopback)"
+    )
+
+    def but(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (validated like the environment's values)."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+    def topic_names(self) -> list[str]:
+        """Every topic the pipeline needs, for creating them up front."""
+        return [getattr(self, f"topic_{name}") for name in TOPICS]
+
+    def with_topics(self, pattern: str) -> Settings:
+        """A copy whose topics are named ``pattern.format(name=..., default=...)``."""
+        return self.but(**{f"topic_{name}": pattern.format(
+            name=name, default=getattr(self, f"topic_{name}")) for name in TOPICS})
+
+    def faust_data_dir(self) -> Path:
+        """Where Faust keeps its files: never the current directory, which may be
+        read-only (a container running as an unprivileged user)."""
+        uid = os.getuid() if hasattr(os, "getuid") else 0  # users do not share one folder
+        return self.data_dir or Path(tempfile.gettempdir()) / f"wirewatch-{uid}-{self.app_id}"
 
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (never logged)."""
@@ -114,8 +164,3 @@ class Settings(BaseSettings):
         """The configured Redis, or the local one: what clients connect to."""
         return self.redis_dsn() or LOCAL_REDIS_URL
 
-
-@cache
-def get_settings() -> Settings:
-    """Settings from the environment, read once per process."""
-    return Settings()

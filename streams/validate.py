@@ -7,12 +7,33 @@ topic with a reason, instead of an exception inside the stream.
 
 from __future__ import annotations
 
+import unicodedata
+
 import orjson
 
 from schemas.article import Article
-from streams.exceptions import InvalidArticle
+from streams.errors import InvalidArticle
+from streams.normalize import has_text
 
 _OPTIONAL_STRINGS = ("title", "source", "url", "published_at", "language")
+# An id is a key in Redis, a Kafka key, a log field and a CLI argument: a few hundred
+# characters is far more than any wire uses, and a bound keeps keys and logs small.
+MAX_ID_CHARS = 256
+# Control, format (zero-width, bidi overrides), surrogate and line/paragraph separator
+# characters: invisible or layout-breaking in logs and keys, and no wire id needs them.
+_REFUSED_IN_ID = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def check_id(article_id: str) -> str:
+    """The id, stripped, or InvalidArticle("bad_id") when it is too long or holds a
+    character no id should (see ``_REFUSED_IN_ID``)."""
+    article_id = article_id.strip()
+    if len(article_id) > MAX_ID_CHARS:
+        raise InvalidArticle("bad_id", f"'id' has {len(article_id)} characters > {MAX_ID_CHARS}")
+    for position, char in enumerate(article_id):
+        if unicodedata.category(char) in _REFUSED_IN_ID:
+            raise InvalidArticle("bad_id", f"'id' holds U+{ord(char):04X} at position {position}")
+    return article_id
 
 
 def decode_article(payload: bytes | None, *, max_bytes: int) -> Article:
@@ -38,13 +59,14 @@ def decode_article(payload: bytes | None, *, max_bytes: int) -> Article:
             raise InvalidArticle("wrong_type", f"'{name}' must be a string")
     if not data["id"].strip():
         raise InvalidArticle("missing_field", "'id' is empty")
-    if not data["body"].strip():
-        raise InvalidArticle("empty_body", "'body' is empty")
+    article_id = check_id(data["id"])
+    if not has_text(data["body"]):
+        raise InvalidArticle("empty_body", "'body' has no letter or digit")
     for name in _OPTIONAL_STRINGS:
         if data.get(name) is not None and not isinstance(data[name], str):
             raise InvalidArticle("wrong_type", f"'{name}' must be a string or null")
     return Article(
-        id=data["id"].strip(),
+        id=article_id,
         body=data["body"],
         **{name: data.get(name) for name in _OPTIONAL_STRINGS},
     )

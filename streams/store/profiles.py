@@ -1,17 +1,11 @@
 """Fact profiles per entity, updated atomically, with an outbox of the alerts each
-update produced.
+update produced: the protocol and the in-memory twin (Redis: ``agents.redis.profiles``).
 
-``update`` runs a pure ``fn(profile) -> (profile, alerts)`` under optimistic
-concurrency (Redis WATCH/MULTI/EXEC, retried on conflict): two workers can never both
-decide that a value is new. The same transaction stores the alerts under
-``{ns}:alerts:{alert_id}`` and lists them as unsent for the entity, so a worker killed
-between ``update`` and sending finds them again when the message is redelivered:
-``update`` returns the new alerts plus the unsent ones of the same article, and
-``mark_sent`` clears them once they are on the alerts topic.
-
-Keys: ``{ns}:profile:{entity_id}`` (profile JSON), ``{ns}:profile:names`` (hash: folded
-name -> entity id), ``{ns}:alerts:{alert_id}`` (alert JSON),
-``{ns}:alerts:unsent:{entity_id}`` (set of alert ids).
+``update`` runs a pure ``fn(profile) -> (profile, alerts)`` so that no two updates of
+one entity interleave, and keeps the alerts it decided as unsent for the entity: a
+worker killed between ``update`` and sending finds them again when the message is
+redelivered. ``update`` returns the new alerts plus the unsent ones of the same article,
+and ``mark_sent`` clears them once they are on the alerts topic.
 """
 
 from __future__ import annotations
@@ -21,11 +15,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 import orjson
-import redis.asyncio as redis
-from redis.exceptions import WatchError
 
 from schemas import Alert
-from streams.alerts import alert_from_dict, alert_to_dict
 from streams.claim_values import fold
 from streams.conflicts import Profile
 from streams.watchlist import entity_id as name_to_id
@@ -55,78 +46,11 @@ class ProfileStore(Protocol):
         ...
 
 
-def _merge(new: list[Alert], pending: list[Alert], article_id: str | None) -> list[Alert]:
+def merge_pending(new: list[Alert], pending: list[Alert], article_id: str | None) -> list[Alert]:
+    """The alerts an update hands back: the new ones, then the unsent ones of the article."""
     ids = {a.alert_id for a in new}
     return new + [a for a in pending if a.alert_id not in ids
                   and (article_id is None or a.article_id == article_id)]
-
-
-class RedisProfileStore:
-    """ProfileStore on Redis; safe with many workers on many connections."""
-
-    def __init__(self, client: redis.Redis, namespace: str, max_retries: int = 50) -> None:
-        self._r = client
-        self._ns = namespace
-        self._max_retries = max_retries
-
-    def _profile_key(self, entity_id: str) -> str:
-        return f"{self._ns}:profile:{entity_id}"
-
-    def _unsent_key(self, entity_id: str) -> str:
-        return f"{self._ns}:alerts:unsent:{entity_id}"
-
-    def _alert_key(self, alert_id: str) -> str:
-        return f"{self._ns}:alerts:{alert_id}"
-
-    async def update(self, entity_id: str, fn: UpdateFn, *,
-                     article_id: str | None = None) -> list[Alert]:
-        key, unsent = self._profile_key(entity_id), self._unsent_key(entity_id)
-        for _ in range(self._max_retries):
-            async with self._r.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(key, unsent)
-                    raw = await pipe.get(key)
-                    profile = Profile.from_dict(orjson.loads(raw)) if raw else None
-                    new_profile, alerts = fn(profile)
-                    pending = await self._pending(pipe, await pipe.smembers(unsent))
-                    pipe.multi()
-                    pipe.set(key, orjson.dumps(new_profile.to_dict()))
-                    pipe.hset(f"{self._ns}:profile:names", fold(new_profile.name), entity_id)
-                    for a in alerts:
-                        pipe.set(self._alert_key(a.alert_id), orjson.dumps(alert_to_dict(a)))
-                        pipe.sadd(unsent, a.alert_id)
-                    await pipe.execute()
-                    return _merge(alerts, pending, article_id)
-                except WatchError:
-                    await asyncio.sleep(0)
-        raise RuntimeError(f"profile {entity_id}: gave up after {self._max_retries} conflicts")
-
-    async def _pending(self, conn: redis.Redis, ids: set[bytes]) -> list[Alert]:
-        if not ids:
-            return []
-        raws = await conn.mget([self._alert_key(i.decode()) for i in sorted(ids)])
-        return [alert_from_dict(orjson.loads(r)) for r in raws if r]
-
-    async def mark_sent(self, alert_ids: list[str]) -> None:
-        if not alert_ids:
-            return
-        raws = await self._r.mget([self._alert_key(i) for i in alert_ids])
-        async with self._r.pipeline(transaction=True) as pipe:
-            for alert_id, raw in zip(alert_ids, raws, strict=True):
-                if raw:
-                    pipe.srem(self._unsent_key(orjson.loads(raw)["entity"]["id"]), alert_id)
-            await pipe.execute()
-
-    async def get(self, entity_id: str) -> Profile | None:
-        raw = await self._r.get(self._profile_key(entity_id))
-        return Profile.from_dict(orjson.loads(raw)) if raw else None
-
-    async def find(self, name: str) -> Profile | None:
-        for candidate in (name, name_to_id(name)):
-            if candidate and (profile := await self.get(candidate)) is not None:
-                return profile
-        found = await self._r.hget(f"{self._ns}:profile:names", fold(name))
-        return await self.get(found.decode()) if found else None
 
 
 class MemoryProfileStore:
@@ -149,7 +73,7 @@ class MemoryProfileStore:
             for a in alerts:
                 self._alerts[a.alert_id] = a
                 unsent.add(a.alert_id)
-            return _merge(alerts, pending, article_id)
+            return merge_pending(alerts, pending, article_id)
 
     async def mark_sent(self, alert_ids: list[str]) -> None:
         for alert_id in alert_ids:

@@ -1,6 +1,5 @@
-from agents.profile import profile
+from agents.worker import Worker
 from schemas import EntityClaims
-from streams.store.profiles import MemoryProfileStore
 
 
 def _claims(article_id: str) -> EntityClaims:
@@ -9,9 +8,8 @@ def _claims(article_id: str) -> EntityClaims:
                         first_sentence="Daniel Orlov is held in Karsk.", claims=[])
 
 
-async def test_first_appearance_alerts_once(sent, use):
-    use("profiles", MemoryProfileStore())
-    async with profile.test_context() as agent:
+async def test_first_appearance_alerts_once(worker: Worker, sent):
+    async with worker.agents["profile"].test_context() as agent:
         await agent.put(_claims("w-1"), key="daniel-orlov")
         await agent.put(_claims("w-2"), key="daniel-orlov")
         await agent.put(_claims("w-1"), key="daniel-orlov")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.pyspy import SPACY, WORKER, breakdown
 
-WORKER_PROCESS = 'process 10:"python -m streams.cli worker"'
+WORKER_PROCESS = 'process 10:"python -m agents.cli worker"'
 CHILD = 'process 11:"python -c from multiprocessing.spawn import spawn_main"'
 RAW = "\n".join([
     f"{WORKER_PROCESS};{CHILD};_process_worker (concurrent/futures/process.py:240);"

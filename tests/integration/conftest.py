@@ -12,13 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
-from streams.embedded import start_tansu
-from streams.exceptions import StackError
+from agents.stack import start_tansu
+from streams.errors import StackError
+from streams.settings import TOPICS
 from tests.conftest import unavailable
-
-REDIS_URL = os.environ.get("WIREWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -39,27 +37,14 @@ def broker_url() -> Iterator[str]:
     proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def redis_db_url() -> Iterator[str]:
-    """An empty database of the real redis-server, used by this session alone."""
-    try:
-        probe = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        probe.ping()
-    except redis.RedisError as exc:
-        unavailable(f"no Redis at {REDIS_URL}: {exc}")
-    for db in range(15, 0, -1):
-        client = redis.Redis.from_url(REDIS_URL, db=db)
-        if client.dbsize() == 0 and client.set("wirewatch:test:lock", "1", nx=True):
-            break
-    else:
-        pytest.fail("no empty Redis database among 1..15 for this test session")
-    yield f"{REDIS_URL.rstrip('/')}/{db}"
-    client.flushdb()
-
-
 @pytest.fixture
 def ww_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
     """Env for a wirewatch process of this test: own group, namespace and topics."""
+    return isolated_env(broker_url, redis_db_url)
+
+
+def isolated_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
+    """Env for a wirewatch process with its own group, namespace and topics."""
     run = uuid.uuid4().hex[:8]
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
     env.update({
@@ -69,8 +54,7 @@ def ww_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
         "WIREWATCH_NAMESPACE": f"wwtest:{run}",
         "WIREWATCH_PARTITIONS": "2",
     })
-    for topic in ("articles", "alerts", "dead_letter", "unique", "enriched", "entity_claims",
-                  "duplicates"):
+    for topic in TOPICS:
         env[f"WIREWATCH_TOPIC_{topic.upper()}"] = f"t{run}.{topic}"
     return env
 
@@ -78,7 +62,7 @@ def ww_env(broker_url: str, redis_db_url: str) -> dict[str, str]:
 def wirewatch(args: list[str], env: dict[str, str], timeout: float = 240,
               cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed CLI the way a user would."""
-    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=env, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "agents.cli", *args], env=env, cwd=cwd,
                           capture_output=True, timeout=timeout)
 
 
@@ -96,7 +80,7 @@ def topic_values(env: dict[str, str], topic: str) -> list[bytes]:
     """Every value on ``topic`` right now (read from the beginning, no group)."""
     import asyncio
 
-    from streams.kafka_io import read_topic
+    from agents.kafka import read_topic
 
     async def collect() -> list[bytes]:
         return [v async for v in read_topic(settings_of(env), topic, follow=False)]
@@ -107,5 +91,5 @@ def topic_values(env: dict[str, str], topic: str) -> list[bytes]:
 def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
     """``wirewatch worker`` in the background, its output in ``log_path``."""
     log = open(log_path, "ab")  # noqa: SIM115 - the worker writes to it until it exits
-    return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel",
+    return subprocess.Popen([sys.executable, "-m", "agents.cli", "worker", "--loglevel",
                              "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.embedded import free_port, start_tansu, wait_for_port
+from agents.stack import free_port, start_tansu, wait_for_port
 from tests.conftest import FIXTURES, unavailable
 from tests.fixtures.wires import jsonl, stories
 from tests.integration.conftest import start_worker, topic_values, wirewatch

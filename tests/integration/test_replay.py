@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import jsonschema
 import orjson
+import pytest
 
+from agents.replay import Report, replay
 from schemas import load_schema
+from streams.settings import Settings
 from tests.conftest import FIXTURES
-from tests.integration.conftest import wirewatch
+from tests.integration.conftest import isolated_env, wirewatch
 
 SCENARIO = FIXTURES / "scenario"
 
@@ -21,18 +26,25 @@ def _alerts(stdout: bytes) -> list[dict]:
     return alerts
 
 
-def test_replay_prints_schema_valid_alerts_and_a_report(ww_env, tmp_path):
-    report_path = tmp_path / "report.json"
+@pytest.fixture(scope="module")
+def orlov_run(broker_url: str, redis_db_url: str, tmp_path_factory) -> tuple[list[dict], dict]:
+    """One ``wirewatch replay`` of the wire scenario, shared by the tests that read it:
+    its alerts (stdout) and its report."""
+    env = isolated_env(broker_url, redis_db_url)
+    report_path = tmp_path_factory.mktemp("orlov") / "report.json"
     done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
-                      str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], ww_env)
+                      str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], env)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
-    alerts = _alerts(done.stdout)
+    return _alerts(done.stdout), orjson.loads(report_path.read_bytes())
+
+
+def test_replay_prints_schema_valid_alerts_and_a_report(orlov_run):
+    alerts, report = orlov_run
     new_entities = [a for a in alerts if a["type"] == "new_entity"]
     assert [a["entity"]["id"] for a in new_entities] == ["daniel-orlov"]
     assert new_entities[0]["article_id"] == "wire-a-101"
     assert new_entities[0]["evidence"][0]["source"] == "Northwire"
 
-    report = orjson.loads(report_path.read_bytes())
     assert report["published"] == report["processed"] == 4
     assert {d["id"]: d["duplicate_of"] for d in report["duplicates"]} == {
         "wire-d-303": "wire-a-101"}
@@ -41,13 +53,10 @@ def test_replay_prints_schema_valid_alerts_and_a_report(ww_env, tmp_path):
     assert report["elapsed_s"] > 0
 
 
-def test_wire_scenario_gives_one_new_entity_two_conflicts_and_a_status_change(ww_env):
+def test_wire_scenario_gives_one_new_entity_two_conflicts_and_a_status_change(orlov_run):
     """Wire A: held by one group, a civilian. Wire B ("Danil Orlov"): another group, a
     reservist. Wire D: a syndicated copy of A. Wire C: released."""
-    done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
-                      str(SCENARIO / "watchlist.yaml")], ww_env)
-    assert done.returncode == 0, done.stderr.decode()[-3000:]
-    alerts = _alerts(done.stdout)
+    alerts, report = orlov_run
     print("\n" + "\n".join(f"{a['type']} {a['attribute']}={a['value']} ({a['article_id']})"
                             for a in alerts))
     assert sorted((a["type"], a["attribute"], a["article_id"]) for a in alerts) == [
@@ -71,6 +80,38 @@ def test_wire_scenario_gives_one_new_entity_two_conflicts_and_a_status_change(ww
         assert "Daniel Orlov" in old["sentence"]
     change = next(a for a in alerts if a["type"] == "status_change")
     assert (change["value"], [p["value"] for p in change["previous"]]) == ("released", ["held"])
+
+
+def test_the_report_lists_every_claim_of_every_article(orlov_run):
+    _, report = orlov_run
+    claims = report["claims"]
+    assert {c["article_id"] for c in claims} == {"wire-a-101", "wire-b-202", "wire-c-404"}
+    assert {"article_id", "entity_id", "entity", "attribute", "value", "attribution",
+            "sentence"} == set(claims[0])
+    assert ("wire-a-101", "held_by", "Northern Liberation Front") in {
+        (c["article_id"], c["attribute"], c["value"]) for c in claims}
+
+
+def _comparable(report: Report) -> dict:
+    return {"published": report.published, "analysed": report.analysed,
+            "duplicates": report.duplicates, "dead_letters": report.dead_letters,
+            "alerts": sorted((a["alert_id"], a["type"], a["attribute"], a["value"])
+                             for a in report.alerts),
+            "claims": sorted(orjson.dumps(c, option=orjson.OPT_SORT_KEYS)
+                             for c in report.claims)}
+
+
+def test_replay_twice_in_one_process_gives_the_same_report_and_leaves_nothing(
+        broker_url, redis_db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(broker=broker_url, redis_url=redis_db_url)
+    env_before = dict(os.environ)
+    reports = [replay([SCENARIO / "orlov.jsonl"], settings=settings,
+                      watchlist=SCENARIO / "watchlist.yaml") for _ in range(2)]
+    assert _comparable(reports[0]) == _comparable(reports[1])
+    assert len(reports[0].alerts) == 4
+    assert dict(os.environ) == env_before
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_same_file_twice_is_a_duplicate_and_alerts_once(ww_env):

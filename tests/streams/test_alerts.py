@@ -1,7 +1,7 @@
 from jsonschema import validate
 
-from schemas import AlertEntity, PreviousValue, load_schema
-from streams.alerts import alert_from_dict, alert_id, alert_to_dict, build_alert, evidence
+from schemas import Alert, AlertEntity, PreviousValue, as_document, load_schema
+from streams.alerts import alert_id, build_alert, evidence
 
 
 def test_alert_id_is_deterministic_and_folds_noise() -> None:
@@ -24,6 +24,7 @@ def test_built_alert_matches_schema_and_round_trips() -> None:
                         "2026-03-11T09:00:00Z", [ev], "held_by", "NLF",
                         [PreviousValue(value="SRB", sources=["Wire B"], evidence=[ev])])
     assert alert.alert_id == alert_id("daniel-orlov", "conflict", "held_by", "NLF")
-    data = alert_to_dict(alert)
+    data = as_document(alert)
     validate(data, load_schema("alert"))
-    assert alert_to_dict(alert_from_dict(data)) == data
+    assert Alert.from_data(data) == alert
+    assert as_document(Alert.from_data(data)) == data

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 
 import pytest
 
@@ -119,3 +121,49 @@ def test_relative_dates_need_published_at(extractor: ClaimExtractor) -> None:
 
 def test_no_target_no_claims(extractor: ClaimExtractor) -> None:
     assert run(extractor, "Ari Stein was released on Monday.", "Daniel Orlov") == []
+
+
+def _sentences(n: int) -> list[str]:
+    """``n`` distinct sentences about Daniel Orlov, each with a claim."""
+    return [f"Daniel Orlov, {20 + i % 60}, was seen in convoy {i} near Lanmoor." for i in range(n)]
+
+
+def test_an_article_longer_than_the_parse_lru_keeps_every_sentence(
+        extractor: ClaimExtractor) -> None:
+    """Trimming the LRU must never evict a sentence the current article still needs."""
+    small = ClaimExtractor(nlp=extractor.nlp)
+    small._cache_size = 2
+    text = " ".join(_sentences(6))
+    assert run(small, text, "Daniel Orlov") == run(ClaimExtractor(nlp=extractor.nlp), text,
+                                                   "Daniel Orlov")
+    assert small.sentences_parsed == 6 and len(small._parsed) == 2
+
+
+def test_a_hit_refreshes_its_entry_in_the_parse_lru(extractor: ClaimExtractor) -> None:
+    small = ClaimExtractor(nlp=extractor.nlp)
+    small._cache_size = 2
+    first, second, third = _sentences(3)
+    for text in (first, second, first, third):  # the hit on `first` makes `second` oldest
+        run(small, text, "Daniel Orlov")
+    assert small.sentences_parsed == 3
+    run(small, first, "Daniel Orlov")
+    assert small.sentences_parsed == 3
+    run(small, second, "Daniel Orlov")
+    assert small.sentences_parsed == 4
+
+
+def test_a_250_kb_article_with_thousands_of_sentences_about_one_name_is_extracted(
+        extractor: ClaimExtractor) -> None:
+    """More sentences about the target than the parse LRU holds, in a 250 KB article:
+    every one is parsed once and read (spans are built directly: the fixtures' helper is
+    quadratic; the doc is tokenised only, as a doc without a parse is)."""
+    about = _sentences(2000)
+    filler = [f"The river at gauge {i} rose by {i % 9} centimetres overnight." for i in range(2500)]
+    text = " ".join(sentence for pair in itertools.zip_longest(about, filler) for sentence in pair
+                    if sentence)
+    assert len(text.encode()) >= 250_000
+    fresh = ClaimExtractor(nlp=extractor.nlp)
+    claims = fresh.extract(fresh.nlp.make_doc(text),
+                           [m.span() for m in re.finditer("Daniel Orlov", text)], [], PUBLISHED)
+    assert fresh.sentences_parsed == len(about) > fresh._cache_size
+    assert {c.value for c in claims if c.attribute == "age"} == {str(20 + i) for i in range(60)}

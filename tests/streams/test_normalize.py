@@ -1,4 +1,6 @@
-from streams.normalize import normalize
+import pytest
+
+from streams.normalize import has_text, normalize
 
 
 def test_quotes_dashes_and_whitespace_fold():
@@ -48,3 +50,23 @@ def test_page_furniture_and_aggregator_disclaimers_are_dropped():
 def test_a_short_line_naming_a_person_is_not_furniture():
     text = "World\n\nDaniel Orlov\n\nThe photo shows Orlov in March 2026."
     assert normalize(text) == "Daniel Orlov\n\nThe photo shows Orlov in March 2026."
+@pytest.mark.parametrize("body", [
+    "\u200f\u200e\u202b\u202c",           # bidi marks and embeddings
+    "\u200b\u2060\ufeff\u00ad",           # zero-width space, word joiner, BOM, soft hyphen
+    "\u3000\u2028\t\x0b\x1c",            # ideographic space, line separator, controls
+    "\U0001F525\U0001F4F0\u2764\ufe0f \u2605 !!! ... -- ##",  # emoji, symbols, punctuation
+])
+def test_a_body_without_letter_or_digit_has_no_text(body):
+    assert not has_text(body)
+    assert not has_text(normalize(body))
+
+
+@pytest.mark.parametrize("body", ["\u200fA", "\U0001F525 7", "\ufeffЖить", "記"])
+def test_one_letter_or_digit_is_text(body):
+    assert has_text(body) and has_text(normalize(body))
+
+
+def test_what_boilerplate_removal_leaves_may_be_no_text():
+    """Why ingest checks ``has_text`` after normalising, not only that text is left."""
+    text = normalize("Share this article\n\n\U0001F525\U0001F525 \u200f")
+    assert text and not has_text(text)

@@ -67,3 +67,26 @@ def test_relative_years_and_the_future(phrase: str, published: str, expected: st
 def test_a_day_weeks_after_publication_is_last_years() -> None:
     # beyond the near-future window a bare day is the past one, a year back
     assert resolve_date("March 30", "2026-03-11T09:00:00Z") == "2025-03-30"
+@pytest.mark.parametrize(("phrase", "published_at"), [
+    ("1000000 days ago", "2026-04-03T10:00:00Z"),
+    ("999999999 weeks ago", "2026-04-03T10:00:00Z"),
+    ("99999999999999999999 days ago", "2026-04-03T10:00:00Z"),
+    ("9" * 5000 + " days ago", "2026-04-03T10:00:00Z"),
+    ("1000000 years ago", "2026-04-03T10:00:00Z"),
+    ("30000 months ago", "2026-04-03T10:00:00Z"),
+    ("3000 years ago", "2026-04-03T10:00:00Z"),
+    ("yesterday", "0001-01-01T00:00:00Z"),
+    ("on Sunday", "0001-01-01T00:00:00Z"),
+    ("last week", "0001-01-03T00:00:00Z"),
+    ("last year", "0001-06-01T00:00:00Z"),
+    ("last month", "0001-01-20T00:00:00Z"),
+    ("in March", "0001-01-20T00:00:00Z"),
+])
+def test_a_phrase_outside_the_calendar_is_no_date(phrase: str, published_at: str) -> None:
+    assert resolve_date(phrase, published_at) is None
+
+
+def test_the_edges_of_the_calendar_still_resolve() -> None:
+    assert resolve_date("yesterday", "0001-01-02T00:00:00Z") == "0001-01-01"
+    assert resolve_date("on Monday", "0001-01-01T00:00:00Z") == "0001-01-01"
+    assert resolve_date("1026 years ago", "2026-04-03T10:00:00Z") == "1000"

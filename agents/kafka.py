@@ -1,0 +1,146 @@
+"""The only place outside Faust that talks to Kafka: topic creation, publishing
+articles, reading the alerts topic.
+
+Tansu (and Kafka with auto-create on) would create a missing topic on first metadata
+request with the broker's default partition count; wirewatch creates its topics up front
+with the configured count instead, so partitioning is a decision and not an accident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from agents.security import aiokafka_options
+from streams.settings import Settings
+
+
+def bootstrap_servers(broker_url: str) -> str:
+    """``kafka://h1:9092;h2:9092`` or ``kafka://h:9092`` -> ``h1:9092,h2:9092``."""
+    hosts = []
+    for part in broker_url.replace(";", ",").split(","):
+        part = part.strip()
+        if "://" in part:
+            part = part.split("://", 1)[1]
+        if part:
+            hosts.append(part.rstrip("/"))
+    return ",".join(hosts)
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """Connection options shared by every aiokafka client wirewatch creates."""
+    return {
+        "bootstrap_servers": bootstrap_servers(settings.broker or "kafka://127.0.0.1:9092"),
+        **aiokafka_options(settings),
+    }
+
+
+async def ensure_topics(settings: Settings, names: Iterable[str]) -> None:
+    """Create the topics that do not exist yet, with the configured partitions."""
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [n for n in dict.fromkeys(names) if n not in existing]
+        if missing:
+            # Another worker may create one between our list and create: that is fine.
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics([
+                    NewTopic(n, num_partitions=settings.partitions,
+                             replication_factor=settings.replication_factor)
+                    for n in missing
+                ])
+    finally:
+        await admin.close()
+
+
+async def publish(settings: Settings, topic: str, messages: Iterable[tuple[bytes, bytes]]) -> int:
+    """Publish ``(key, value)`` pairs in order and wait until the broker has them all."""
+    producer = AIOKafkaProducer(**client_options(settings), linger_ms=5, acks="all")
+    await producer.start()
+    count = 0
+    try:
+        futures = []
+        for key, value in messages:
+            futures.append(await producer.send(topic, value=value, key=key))
+            count += 1
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return count
+
+
+async def read_topic(
+    settings: Settings, topic: str, *, follow: bool, idle_timeout: float = 1.0
+) -> AsyncIterator[bytes]:
+    """Yield every value of ``topic`` from the beginning, without joining a group.
+
+    Without ``follow`` it stops at the end offsets read at start; with ``follow`` it goes
+    on until cancelled.
+    """
+    consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False,
+                                auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if partitions is None:
+            await consumer._client.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps) if not follow else {}
+        remaining = {tp for tp in tps if end.get(tp, 1) > 0} if not follow else set(tps)
+        while follow or remaining:
+            batch = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
+            for tp, records in batch.items():
+                for record in records:
+                    yield record.value
+                    if not follow and record.offset + 1 >= end[tp]:
+                        remaining.discard(tp)
+    finally:
+        await consumer.stop()
+
+
+class GroupProbe:
+    """Reads a consumer group's committed offsets against the end of its input topics.
+
+    Kept open between samples so a periodic health check costs two requests, not two
+    new connections.
+    """
+
+    def __init__(self, settings: Settings, group: str, topics: list[str]) -> None:
+        self.settings, self.group, self.topics = settings, group, topics
+        self._admin = AIOKafkaAdminClient(**client_options(settings))
+        self._consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False)
+
+    async def start(self) -> None:
+        await self._admin.start()
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+        await self._admin.close()
+
+    async def sample(self) -> tuple[int, int]:
+        """``(committed offsets summed, messages not yet committed)`` over the topics."""
+        tps = []
+        for topic in self.topics:
+            partitions = self._consumer.partitions_for_topic(topic)
+            if partitions is None:
+                await self._consumer._client.force_metadata_update()
+                partitions = self._consumer.partitions_for_topic(topic) or set()
+            tps.extend(TopicPartition(topic, p) for p in partitions)
+        if not tps:
+            return 0, 0
+        committed = await self._admin.list_consumer_group_offsets(self.group, partitions=tps)
+        ends = await self._consumer.end_offsets(tps)
+        done = {tp: max(meta.offset, 0) for tp, meta in committed.items()}
+        lag = sum(max(ends[tp] - done.get(tp, 0), 0) for tp in tps)
+        return sum(done.values()), lag
