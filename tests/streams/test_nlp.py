@@ -173,3 +173,23 @@ def test_ruler_and_resolver_find_variants_of_watched_names(resolve_variants, tex
 ])
 def test_variants_of_other_people_are_not_linked(resolve_variants, text, absent):
     assert absent not in resolve_variants(text)
+
+
+@pytest.mark.parametrize(("text", "watched"), [
+    ("Civilians held in the city include three citizens - D. Orlov, T. Varga and M. Kessling.",
+     {"daniel-orlov", "tomas-varga", "mira-kessling"}),
+    ("Officials named D Orlov, T Varga and M Kessling.",
+     {"daniel-orlov", "tomas-varga", "mira-kessling"}),
+    # "Varga" alone could be Lina or Tomas: only the others are linked
+    ("Orlov, Varga and Kessling remain hostages, officials said.",
+     {"daniel-orlov", "mira-kessling"}),
+])
+def test_every_member_of_a_list_of_watched_names_is_found(resolve_variants, text, watched):
+    assert resolve_variants(text) == watched
+
+
+def test_initials_that_fit_two_watched_people_link_neither(entities: Language, nlp) -> None:
+    watch = Watchlist.of([WatchedEntity("Daniel Orlov"), WatchedEntity("Dmitry Orlov")])
+    update_watchlist(entities, watch)
+    found = Resolver(watch).resolve(extract_mentions(nlp("Officials named D Orlov.")))
+    assert not any(e.watched for e in found)
