@@ -55,7 +55,8 @@ class Services:
     @cached_property
     def fingerprinter(self) -> Fingerprinter:
         s = self.settings
-        return Fingerprinter(s.dedup_num_perm, s.dedup_bands, s.dedup_shingle)
+        return Fingerprinter(s.dedup_num_perm, s.dedup_bands, s.dedup_shingle,
+                             s.dedup_single_bands)
 
     @cached_property
     def dedup(self) -> DedupStore:

@@ -75,7 +75,7 @@ async def measure(args: argparse.Namespace) -> dict[str, float]:
     client = redis.Redis.from_url(args.redis)
     root = f"wwbench:{uuid.uuid4().hex[:8]}"
     fingerprinter = Fingerprinter(settings.dedup_num_perm, settings.dedup_bands,
-                                  settings.dedup_shingle)
+                                  settings.dedup_shingle, settings.dedup_single_bands)
 
     def store(name: str) -> RedisDedupStore:
         return RedisDedupStore(client, f"{root}:{name}", settings.dedup_threshold,

@@ -25,12 +25,19 @@ Rules, per claim (attribute, value) of one article:
   ``published_at`` are placed at ``detected_at``;
 * the date of a status (``dates_status`` in claim_rules.yaml: ``released_on`` dates
   ``released``) rides on the ``status_change`` it dates: recorded in the profile, with no
-  ``new_detail`` of its own, so one release is one alert.
+  ``new_detail`` of its own, so one release is one alert;
+* a different value that does not contradict (``conflict_rules.yaml``) is no conflict:
+  the attribute is many-valued there (nationality), the two values are compatible
+  (journalist and former military) or one holder is a more specific form of the other
+  (``new_detail``); they tell one event two ways (rescued, released), one date is the
+  other told less precisely (2026-02, 2026-02-15), or two ages imply the same birth
+  year from their articles' publication dates (recorded silently).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -44,6 +51,89 @@ from streams.alerts import build_alert
 from streams.claim_values import ClaimValues
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
+COMPATIBILITY = Path(__file__).resolve().parent / "data" / "conflict_rules.yaml"
+_YEAR_SECONDS = 365.2425 * 86400
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(years?|months?|weeks?)?\s*(?:old)?\s*$")
+_AGE_UNITS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.2425}
+
+
+def _pairs(raw: dict[str, list[list[str]]] | None) -> dict[str, frozenset[frozenset[str]]]:
+    return {a: frozenset(frozenset(p) for p in pairs) for a, pairs in (raw or {}).items()}
+
+
+@dataclass(frozen=True)
+class Compatibility:
+    """Different values that do not contradict, read from conflict_rules.yaml."""
+
+    multi_valued: frozenset[str] = frozenset()
+    compatible: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
+    same_event: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
+    more_specific: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    dates: frozenset[str] = frozenset()
+    age_attribute: str = "age"
+    birth_year_tolerance: float = 1.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Compatibility:
+        data = yaml.safe_load((path or COMPATIBILITY).read_text("utf-8")) or {}
+        ages = data.get("ages") or {}
+        return cls(
+            multi_valued=frozenset(data.get("multi_valued") or ()),
+            compatible=_pairs(data.get("compatible")),
+            same_event=_pairs(data.get("same_event")),
+            more_specific={a: {k: frozenset(v) for k, v in (table or {}).items()}
+                           for a, table in (data.get("more_specific") or {}).items()},
+            dates=frozenset(data.get("dates") or ()),
+            age_attribute=ages.get("attribute", "age"),
+            birth_year_tolerance=float(ages.get("birth_year_tolerance", 1.0)),
+        )
+
+    def relation(self, attribute: str, new: ValueRecord, old: ValueRecord) -> str | None:
+        """"detail" (both true), "same" (one fact told two ways) or None (they differ)."""
+        pair = frozenset((new.value, old.value))
+        specific = self.more_specific.get(attribute, {})
+        if pair in self.compatible.get(attribute, ()) or (
+                old.value in specific.get(new.value, ()) or new.value in specific.get(
+                    old.value, ())):
+            return "detail"
+        if pair in self.same_event.get(attribute, ()):
+            return "same"
+        if attribute in self.dates and _coarser(new.value, old.value):
+            return "same"
+        if attribute == self.age_attribute and _same_birth(new, old,
+                                                           self.birth_year_tolerance):
+            return "same"
+        return None
+
+
+def _coarser(a: str, b: str) -> bool:
+    """One ISO date is the other with less precision ("2026-02", "2026-02-15")."""
+    short, long = sorted((a.strip(), b.strip()), key=len)
+    return bool(short) and long.startswith(short) and long[len(short):][:1] == "-"
+
+
+def _years(age: str) -> float | None:
+    m = _AGE.match(age.lower())
+    if m is None:
+        return None
+    unit = (m.group(2) or "year").rstrip("s")
+    return float(m.group(1)) * _AGE_UNITS[unit]
+
+
+def _birth_years(rec: ValueRecord) -> list[float]:
+    """Birth times (in years) the age implies at each time the value was reported."""
+    years = _years(rec.value)
+    if years is None:
+        return []
+    return [_ts(t).timestamp() / _YEAR_SECONDS - years
+            for t in dict.fromkeys((rec.first_seen, rec.last_seen)) if t]
+
+
+def _same_birth(new: ValueRecord, old: ValueRecord, tolerance: float) -> bool:
+    """Two ages given at different dates imply one birth year (29 in one year, 31 two
+    years later): age progression, not a contradiction."""
+    return any(abs(a - b) <= tolerance
+               for a in _birth_years(new) for b in _birth_years(old))
 
 
 @dataclass(frozen=True)
@@ -53,16 +143,20 @@ class AttributeRules:
     multi_valued: frozenset[str]
     status_stages: dict[str, int]
     status_dates: dict[str, frozenset[str]] = field(default_factory=dict)
+    compatibility: Compatibility = field(default_factory=Compatibility)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> AttributeRules:
+    def load(cls, path: Path | None = None,
+             compatibility: Path | None = None) -> AttributeRules:
         data = yaml.safe_load((path or DEFAULT_RULES).read_text("utf-8"))
         attributes = data["attributes"]
+        compatible = Compatibility.load(compatibility)
         multi = frozenset(a for a, spec in attributes.items() if spec.get("multi"))
         dates = {a: frozenset(spec["dates_status"]) for a, spec in attributes.items()
                  if spec.get("dates_status")}
-        return cls(multi_valued=multi, status_stages=dict(data.get("status_stages") or {}),
-                   status_dates=dates)
+        return cls(multi_valued=multi | compatible.multi_valued,
+                   status_stages=dict(data.get("status_stages") or {}),
+                   status_dates=dates, compatibility=compatible)
 
 
 @cache
@@ -208,6 +302,12 @@ def _decide(attribute: str, rec: ValueRecord, others: list[ValueRecord], article
             when: str, rules: AttributeRules) -> str | None:
     """Alert type for a value not recorded before, or None for a silent record."""
     if attribute in rules.multi_valued or not others:
+        return "new_detail"
+    relations = {id(o): rules.compatibility.relation(attribute, rec, o) for o in others}
+    if "same" in relations.values():  # a fact recorded already, told another way
+        return None
+    others = [o for o in others if relations[id(o)] is None]
+    if not others:  # true beside every value recorded
         return "new_detail"
     mine = rec.evidence[0]["attribution"]
     same_article = [o for o in others if o.article_ids == [article_id]]

@@ -101,10 +101,22 @@ class _Powers:
 class Fingerprinter:
     """Computes fingerprints; one per worker (it keeps the hash base's powers)."""
 
-    def __init__(self, num_perm: int = 64, bands: int = 16, shingle: int = 5) -> None:
+    def __init__(self, num_perm: int = 64, bands: int = 16, shingle: int = 5,
+                 single_bands: int = 0) -> None:
+        """``bands`` LSH bands of ``num_perm // bands`` rows find close copies;
+        ``single_bands`` more bands of one MinHash value each find copies that share
+        less: a text half of whose shingles are in a copy twice its length has Jaccard
+        0.18, which 16 bands of 4 rows find with probability 1 - (1 - 0.18**4)**16 =
+        0.02 and 16 bands of one row with 1 - (1 - 0.18)**16 = 0.96. A band keeps the
+        first original that took it, so a value many texts share (a feed's stock
+        phrase) can hide the true original from a single-row band, never from all the
+        wide bands of a close copy. An article meets at most one candidate per band."""
         if num_perm % bands:
             raise ValueError(f"num_perm={num_perm} must be a multiple of bands={bands}")
+        if not 0 <= single_bands <= num_perm:
+            raise ValueError(f"single_bands={single_bands} must be within num_perm={num_perm}")
         self.num_perm, self.bands, self.shingle = num_perm, bands, shingle
+        self.single_bands = single_bands
         self._rows = num_perm // bands
         self._powers = _Powers()
         weights = np.random.default_rng(_SEED).integers(0, 2**63, self._rows, dtype=np.uint64)
@@ -130,7 +142,7 @@ class Fingerprinter:
 
     def fingerprint(self, text: str) -> Fingerprint:
         """Fingerprint of normalised text (``streams.normalize.normalize``)."""
-        words = b" ".join(text.casefold().encode().translate(_TO_SPACE).split())
+        words = word_stream(text)
         exact = hashlib.blake2b(words, digest_size=12).hexdigest()
         if not words:
             return Fingerprint(exact, b"", 0, ())
@@ -144,10 +156,17 @@ class Fingerprinter:
 
     def _band_digests(self, signature: np.ndarray) -> tuple[bytes, ...]:
         """One digest per band: a random linear combination of its rows modulo 2**64, so
-        two bands share a digest only when their rows are equal."""
+        two bands share a digest only when their rows are equal; then the single-row
+        bands' values."""
         digests = (signature.reshape(self.bands, self._rows).astype(np.uint64)
                    @ self._band_weights).astype("<u8").tobytes()
+        digests += signature[:self.single_bands].astype("<u8").tobytes()
         return tuple(digests[i:i + BAND_BYTES] for i in range(0, len(digests), BAND_BYTES))
+
+
+def word_stream(text: str) -> bytes:
+    """The words a fingerprint is made of: case-folded, space-joined, punctuation gone."""
+    return b" ".join(text.casefold().encode().translate(_TO_SPACE).split())
 
 
 def jaccard(a: bytes, b: bytes) -> float:

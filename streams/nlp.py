@@ -19,7 +19,9 @@ speed of each.
 
 Watched names are found by a rule component (``wirewatch_watchlist``) placed before
 ``ner``: a case- and accent-insensitive phrase matcher over the watchlist names, their
-aliases and their spelling variants from ``data/name_variants.yaml``. The
+aliases and their spelling variants and short forms from ``data/name_variants.yaml``,
+and a pass that finds other spellings of a watched surname (transliterations, a slip)
+with the name written before it (see :class:`WatchlistRuler`). The
 statistical model respects entities already set, so watched names are found even
 where it would miss or mislabel them, and every match carries the watchlist id in
 ``ent.ent_id_``.
@@ -29,18 +31,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from unidecode import unidecode
 
-from streams.names import spelling_variants
+from streams.names import (
+    TOKEN_EQUAL,
+    Relation,
+    canonical_part,
+    compare_tokens,
+    fold,
+    name_tokens,
+    slip_key,
+    spelling_variants,
+    token_similarity,
+)
 from streams.watchlist import Watchlist
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,6 +66,8 @@ _UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 # (start_char, end_char, label, watchlist id or "").
 EntitySpan = tuple[int, int, str, str]
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+_OPENERS = {"(", '"', "“", "'", "‘"}
+_CLOSERS = {")", '"', "”", "'", "’"}
 _LEADING = {"the"}
 _MAX_VARIANTS = 64  # spellings per watched name; the phrase matcher scales well
 
@@ -85,28 +99,54 @@ def kind_label(kind: str | None) -> str:
     return _kind_labels().get((kind or "").lower(), "PERSON")
 
 
+@dataclass(frozen=True)
+class _RulerState:
+    """Everything the ruler matches with, swapped as one value so a batch running while
+    the watchlist changes sees either the old or the new watchlist."""
+
+    names: PhraseMatcher  # watched names and their listed spellings -> id
+    surnames_alone: PhraseMatcher  # surnames written alone -> PERSON, no id
+    firsts_alone: PhraseMatcher  # first names written alone -> id whose family it needs
+    labels: dict[str, str]  # id -> entity label
+    surnames: dict[str, frozenset[str]]  # canonical surname part -> ids of people
+    slips: dict[str, frozenset[str]]  # slip key of a long surname -> canonical parts
+    people: dict[str, tuple[tuple[str, ...], ...]]  # id -> name tokens of its names
+
+
 class WatchlistRuler:
     """Sets watched names as entities, with the watchlist id as ``ent_id_``.
 
+    Listed spellings are matched as phrases. A watched person's name written another
+    way — a transliteration ("Kharloff"), a typing slip in a long surname, a short
+    form, patronymic, nickname or bare initial before the surname ("Dani Orlov",
+    "Daniel Petrovich Orlov", 'Daniel ("Dani") Orlov', "D Orlov") — is found from its
+    surname: every capitalised word whose compared form (``streams.names``) is a
+    watched surname is widened leftwards over the name before it, and the span is
+    tagged with the id when it names exactly one watched person, else as a PERSON
+    without an id for the resolver to decide.
+
     It also marks a watched person's surname written alone ("Orlov said") as a PERSON
-    mention *without* an id: the small model often misses a bare surname, and whether
-    it is the watched person is the resolver's decision (another Orlov may be in the
-    article). A surname next to another capitalised word is left alone: it is part of
-    a longer name ("Pavel Orlov", "Orlov Holdings").
+    mention *without* an id: the small model often misses a bare name, and whether it
+    is the watched person is the resolver's decision (another Orlov may be in the
+    article). So too their first name written alone ("Daniel and his sister"), but only
+    where the article writes their surname (a family named once, then by first names;
+    elsewhere "Jordan" stays the country the model sees). Such a name next to another
+    capitalised word is left alone: it is part of a longer name ("Pavel Orlov",
+    "Orlov Holdings").
     """
 
     def __init__(self, nlp: Language, name: str = RULER) -> None:
         self.nlp, self.name = nlp, name
-        # (names matcher, surnames matcher, id -> label), swapped as one value so a
-        # batch running while the watchlist changes sees either the old or the new one
-        self.state = (PhraseMatcher(nlp.vocab, attr="NORM"),
-                      PhraseMatcher(nlp.vocab, attr="NORM"), {})
+        self.state = _RulerState(*(PhraseMatcher(nlp.vocab, attr="NORM") for _ in range(3)),
+                                 {}, {}, {}, {})
 
     def set_watchlist(self, watchlist: Watchlist) -> None:
         """Replace all patterns; safe between batches of a running worker."""
-        matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        surnames = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        matcher, last_alone, first_alone = (PhraseMatcher(self.nlp.vocab, attr="NORM")
+                                             for _ in range(3))
         labels = {}
+        surnames: dict[str, set[str]] = {}
+        people: dict[str, tuple[tuple[str, ...], ...]] = {}
         for entity in watchlist:
             forms: dict[str, None] = {}
             for name in entity.names:
@@ -115,23 +155,43 @@ class WatchlistRuler:
             matcher.add(entity.id, [_fold_norms(d) for d in self.nlp.tokenizer.pipe(forms)])
             labels[entity.id] = kind_label(entity.kind)
             if labels[entity.id] == "PERSON":
-                last = {f.split()[-1] for f in forms if len(f.split()) > 1}
-                docs = self.nlp.tokenizer.pipe(sorted(last))
-                surnames.add(entity.id, [_fold_norms(d) for d in docs])
-        self.state = (matcher, surnames, labels)
+                for alone, at in ((last_alone, -1), (first_alone, 0)):
+                    single = sorted({f.split()[at] for f in forms if len(f.split()) > 1})
+                    alone.add(entity.id,
+                              [_fold_norms(d) for d in self.nlp.tokenizer.pipe(single)])
+                people[entity.id] = tuple({name_tokens(n) for n in entity.names} - {()})
+                for tokens in people[entity.id]:
+                    if len(tokens) > 1:
+                        surnames.setdefault(tokens[-1], set()).add(entity.id)
+        slips: dict[str, set[str]] = {}
+        for part in surnames:
+            if key := slip_key(part):
+                slips.setdefault(key, set()).add(part)
+        self.state = _RulerState(matcher, last_alone, first_alone, labels,
+                                 {k: frozenset(v) for k, v in surnames.items()},
+                                 {k: frozenset(v) for k, v in slips.items()}, people)
 
     def __call__(self, doc: Doc) -> Doc:
-        matcher, surnames, labels = self.state
+        state = self.state
         _fold_norms(doc)
         spans = [
-            Span(doc, start, end, label=labels[self.nlp.vocab.strings[key]],
+            Span(doc, start, end, label=state.labels[self.nlp.vocab.strings[key]],
                  span_id=self.nlp.vocab.strings[key])
-            for key, start, end in matcher(doc)
+            for key, start, end in state.names(doc)
+        ]
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        owners = _surname_owners(doc, state)
+        spans += self._variants(doc, state, owners, taken)
+        families = {e for ids in owners.values() for e in ids}
+        spans += [
+            Span(doc, start, end, label="PERSON")
+            for _, start, end in state.surnames_alone(doc)
+            if _standalone(doc, start, end)
         ]
         spans += [
             Span(doc, start, end, label="PERSON")
-            for _, start, end in surnames(doc)
-            if _standalone(doc, start, end)
+            for key, start, end in state.firsts_alone(doc)
+            if self.nlp.vocab.strings[key] in families and _standalone(doc, start, end)
         ]
         if not spans:
             return doc
@@ -140,6 +200,91 @@ class WatchlistRuler:
         kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
         doc.ents = sorted([*kept, *ruled], key=lambda s: s.start)
         return doc
+
+    def _variants(self, doc: Doc, state: _RulerState, surnames: dict[int, frozenset[str]],
+                  taken: set[int]) -> Iterator[Span]:
+        """Names ending in a word whose compared form is a watched surname: the longest
+        run of up to three words before it that names exactly one watched person gets
+        the id; initials before it, or the word alone, make a PERSON without an id."""
+        for i, owners in surnames.items():
+            token = doc[i]
+            if i in taken or _capital(doc, i + 1):
+                continue
+            starts = _name_starts(doc, token.i)
+            for start in reversed(starts):
+                tokens = name_tokens(doc[start:token.i + 1].text)
+                same = [e for e in owners if any(
+                    compare_tokens(tokens, f).relation is Relation.SAME
+                    for f in state.people[e])]
+                if len(same) == 1:
+                    yield Span(doc, start, token.i + 1, label="PERSON", span_id=same[0])
+                    break
+            else:
+                initials = [s for s in starts if all(_initial(t) for t in doc[s:token.i])]
+                if initials[-1] < token.i or not _capital(doc, token.i - 1):
+                    yield Span(doc, initials[-1], token.i + 1, label="PERSON")
+
+
+@lru_cache(maxsize=1 << 16)
+def _compared(word: str) -> str:
+    """A word as name parts are compared (words recur from article to article)."""
+    return canonical_part(fold(word))
+
+
+def _surname_owners(doc: Doc, state: _RulerState) -> dict[int, frozenset[str]]:
+    """Capitalised words whose compared form is a watched person's surname (any
+    spelling, or one slip from a long one) -> the ids of those people."""
+    found = {}
+    for token in doc:
+        if not (token.is_alpha and token.is_title and len(token) > 2):
+            continue
+        part = _compared(token.text)
+        owners = state.surnames.get(part) or frozenset(
+            e for p in state.slips.get(slip_key(part) or "", ())
+            if token_similarity(part, p) >= TOKEN_EQUAL for e in state.surnames[p])
+        if owners:
+            found[token.i] = owners
+    return found
+
+
+def _capital(doc: Doc, i: int) -> bool:
+    """A capitalised word, not a title, at position ``i``."""
+    return (0 <= i < len(doc) and doc[i].is_alpha and doc[i].text[0].isupper()
+            and not _is_title(doc[i].text))
+
+
+def _initial(token: Token) -> bool:
+    return len(token.text.rstrip(".")) == 1 and token.text[0].isupper()
+
+
+def _name_starts(doc: Doc, end: int) -> list[int]:
+    """Where a name ending with the surname at ``end`` may begin, nearest first: ``end``
+    itself, then over up to three capitalised words or initials before it ("Daniel
+    Petrovich", "D", "D.") and a nickname in quotes or brackets ('Daniel ("Dani")').
+    """
+    starts, i = [end], end
+    while len(starts) < 4 and i > 0:
+        j = _before_nickname(doc, i)
+        if j == 0 or not (_initial(doc[j - 1]) or _capital(doc, j - 1)):
+            break
+        i = j - 1
+        starts.append(i)
+    return starts
+
+
+def _before_nickname(doc: Doc, i: int) -> int:
+    """Start of a quoted or bracketed nickname of one or two words ending just before
+    ``i`` ('("Dani")', '"Dani"'), else ``i``."""
+    k = i
+    while k > 0 and i - k < 2 and doc[k - 1].text in _CLOSERS:
+        k -= 1
+    inner = k
+    while k > 0 and inner - k < 2 and _capital(doc, k - 1):
+        k -= 1
+    opened = k
+    while k > 0 and opened - k < 2 and doc[k - 1].text in _OPENERS:
+        k -= 1
+    return k if inner < i and opened < inner and k < opened else i
 
 
 def _fold_norms(doc: Doc) -> Doc:

@@ -45,7 +45,8 @@ def load_boilerplate(path: Path = PATTERNS) -> Boilerplate:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lines = "|".join(f"(?:{p})" for p in data.get("lines", []))
     return Boilerplate(
-        lines=re.compile(rf"\s*(?:{lines})\s*", re.IGNORECASE),
+        # A bullet before a boilerplate line ("• By Anna Lee") does not save it.
+        lines=re.compile(rf"\s*(?:[•·▪]\s*)?(?:{lines})\s*", re.IGNORECASE),
         # Datelines are upper case by convention: match them case-sensitively.
         leading=tuple(re.compile(p) for p in data.get("leading", [])),
         trailing=tuple(re.compile(p, re.IGNORECASE) for p in data.get("trailing_fragments", [])),

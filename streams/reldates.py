@@ -4,6 +4,14 @@ against the article's publication time.
 Wires rarely print absolute dates for recent events, so a captured_on/released_on claim
 is only comparable across articles once it is pinned to the calendar. The result is
 ISO 8601 with the precision the phrase carries: ``2026``, ``2026-03`` or ``2026-03-09``.
+
+A date without a year is the most recent past one ("March 3" in an article of the
+next year is last year's March 3), unless the phrase says which year ("3 March of last
+year", "this year", "next year") or looks forward ("next Monday", "tomorrow", "next
+March"), or falls within ``NEAR_FUTURE_DAYS`` after publication (a release "on March
+12" in an article of March 11 is tomorrow's, not one of a year ago). "Last March" in
+an article of March is the March a year before: "last" never names the current month
+or day.
 """
 
 from __future__ import annotations
@@ -25,6 +33,10 @@ _MONTH_DAY = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d
 _MONTH_YEAR = re.compile(r"\b([a-z]+)\s+(\d{4})\b")
 _AGO = re.compile(r"\b(\d+|[a-z]+)\s+(day|week|month|year)s?\s+ago\b")
 _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
+_WHICH_YEAR = re.compile(r"\b(?:of\s+)?(last|previous|this|next|the\s+following)\s+year\b")
+_YEAR_OFFSET = {"last": -1, "previous": -1, "this": 0, "next": 1}
+_FORWARD = frozenset({"next", "coming", "upcoming"})
+NEAR_FUTURE_DAYS = 7
 # What a relative phrase may resolve to: a year of four digits, not 0000, and no sign.
 _CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
@@ -44,17 +56,40 @@ def _shift_months(day: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _month_before(pub: date, month: int) -> str:
-    """Year-month of the latest ``month`` not after the publication month."""
-    year = pub.year if month <= pub.month else pub.year - 1
+def _month_near(pub: date, month: int, words: set[str]) -> str:
+    """Year-month of the latest ``month`` not after the publication month; with
+    "last", strictly before it; looking forward ("next March"), the first after it."""
+    if words & _FORWARD:
+        year = pub.year if month > pub.month else pub.year + 1
+    elif "last" in words:
+        year = pub.year if month < pub.month else pub.year - 1
+    else:
+        year = pub.year if month <= pub.month else pub.year - 1
     return f"{year}-{month:02d}"
 
 
-def _day(pub: date | None, year: int | None, month: int, day: int) -> str | None:
+def _stated_year(t: str, pub: date | None) -> int | None:
+    """The year a phrase names relative to publication ("of last year"), if any."""
+    m = _WHICH_YEAR.search(t)
+    if m is None or pub is None:
+        return None
+    return pub.year + _YEAR_OFFSET.get(m.group(1), 1)
+
+
+def _day(pub: date | None, year: int | None, month: int, day: int,
+         forward: bool = False) -> str | None:
     if year is None:
         if pub is None:
             return None
-        year = pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+        year = pub.year
+        try:
+            ahead = (date(year, month, day) - pub).days
+        except ValueError:  # 29 February of a common year: the year before, if leap
+            ahead = NEAR_FUTURE_DAYS + 1
+        if forward:
+            year += ahead <= 0
+        elif ahead > NEAR_FUTURE_DAYS:
+            year -= 1
     try:
         return date(year, month, day).isoformat()
     except ValueError:
@@ -70,14 +105,20 @@ def resolve_date(text: str, published_at: str | None) -> str | None:
     pub = parse_published(published_at)
     if m := _ISO.search(t):
         return m.group(0)
+    stated = _stated_year(t, pub)
+    forward = bool(_FORWARD & set(t.split()))
     for m in _DAY_MONTH.finditer(t):
         if m.group(2) in _MONTHS:
-            year = int(m.group(3)) if m.group(3) else None
-            return _day(pub, year, _MONTHS[m.group(2)], int(m.group(1)))
+            year = int(m.group(3)) if m.group(3) else stated
+            return _day(pub, year, _MONTHS[m.group(2)], int(m.group(1)), forward)
     for m in _MONTH_DAY.finditer(t):
         if m.group(1) in _MONTHS and int(m.group(2)) <= 31:
-            year = int(m.group(3)) if m.group(3) else None
-            return _day(pub, year, _MONTHS[m.group(1)], int(m.group(2)))
+            year = int(m.group(3)) if m.group(3) else stated
+            return _day(pub, year, _MONTHS[m.group(1)], int(m.group(2)), forward)
+    if stated is not None:
+        for w in t.split():
+            if w in _MONTHS and len(w) > 3:
+                return f"{stated}-{_MONTHS[w]:02d}"
     for m in _MONTH_YEAR.finditer(t):
         if m.group(1) in _MONTHS:
             return f"{m.group(2)}-{_MONTHS[m.group(1)]:02d}"
@@ -97,8 +138,11 @@ def resolve_date(text: str, published_at: str | None) -> str | None:
 
 def _relative(t: str, pub: date) -> str | None:
     words = t.split()
+    forward = bool(_FORWARD & set(words))
     if "yesterday" in words:
         return (pub - timedelta(days=1)).isoformat()
+    if "tomorrow" in words:
+        return (pub + timedelta(days=1)).isoformat()
     if {"today", "tonight"} & set(words) or "this" in words and {
             "morning", "afternoon", "evening"} & set(words):
         return pub.isoformat()
@@ -113,18 +157,21 @@ def _relative(t: str, pub: date) -> str | None:
             return "{}-{:02d}".format(*_shift_months(pub, n))
         return str(pub.year - n)
     if "year" in words:
-        return str(pub.year - 1) if "last" in words else str(pub.year)
+        return str(pub.year + (1 if forward else -1 if "last" in words else 0))
     if "month" in words:
-        back = 1 if "last" in words else 0
+        back = -1 if forward else 1 if "last" in words else 0
         return "{}-{:02d}".format(*_shift_months(pub, back))
-    if "week" in words and "last" in words:
-        return (pub - timedelta(days=7)).isoformat()
+    if "week" in words and ("last" in words or forward):
+        return (pub + timedelta(days=7 if forward else -7)).isoformat()
     for w in words:
         if w in _WEEKDAYS:
+            if forward:
+                return (pub + timedelta(days=(_WEEKDAYS[w] - pub.weekday() - 1) % 7 + 1)
+                        ).isoformat()
             back = (pub.weekday() - _WEEKDAYS[w]) % 7
             if "last" in words and back == 0:
                 back = 7
             return (pub - timedelta(days=back)).isoformat()
         if w in _MONTHS and len(w) > 3:
-            return _month_before(pub, _MONTHS[w])
+            return _month_near(pub, _MONTHS[w], set(words))
     return None

@@ -11,7 +11,9 @@ people makes alerts wrong; leaving one person split only makes them noisier.
    and "Abbas Kamel" joins neither; both become candidates).
 3. Clusters not yet watched are matched against the watchlist the same way: a full name
    must equal exactly one watched name; a partial-only cluster links to a watched person
-   only if exactly one watched person could own it and nothing in the article competes.
+   only if exactly one watched person could own it and nothing in the article competes;
+   a first name alone links to the one watched person of that first name whose
+   surname the article writes elsewhere (a family named once, then by first names).
 4. Organisation mentions that name a person the article or watchlist knows (the small
    model often tags "Orlov said" as ORG) join that person under the same rules; all
    other mentions are grouped by their folded name.
@@ -137,6 +139,22 @@ def _owner(tokens: tuple[str, ...], options: list[tuple[object, set[tuple[str, .
     return None, owners + rivals
 
 
+def _relative(cluster: _Cluster, resembled: list[object], people: list[_Cluster],
+              forms: dict[str, set[tuple[str, ...]]]) -> WatchedEntity | None:
+    """The watched person a first name written alone stands for, when the article names
+    their family: "Lina" beside "Tomas Varga" is the watched Lina Varga. Only if exactly
+    one watched person with that first name has their surname elsewhere in the
+    article (wires name a family once, then its members by first name)."""
+    if any(len(f) > 1 for f in cluster.forms):
+        return None
+    written = {f[-1] for c in people if c is not cluster for f in c.forms if len(f[-1]) > 1}
+    family = [
+        e for e in resembled if isinstance(e, WatchedEntity)
+        and any(len(f) > 1 and f[-1] in written for f in forms[e.id])
+    ]
+    return family[0] if len(family) == 1 else None
+
+
 class Resolver:
     """Resolves the mentions of one article; holds only the (immutable) watchlist."""
 
@@ -225,6 +243,9 @@ class Resolver:
                 rivals = [c for c in people if c is not cluster and c.may_relate(wants)
                           and _relation(tokens, c.forms) is not Relation.DIFFERENT]
                 owner, doubts = _owner(tokens, options)
+                if owner is None and not rivals:
+                    owner = _relative(cluster, doubts, people, self._forms)
+                    doubts = [] if owner else doubts
                 if rivals:
                     owner, doubts = None, [*doubts, *([owner] if owner else [])]
             if isinstance(owner, WatchedEntity):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import orjson
 
 from schemas import Alert, ClaimRecord, EntityClaims
-from streams.conflicts import Profile, apply_claims
+from streams.conflicts import AttributeRules, Profile, apply_claims
 
 NLF, SRB = "Northern Liberation Front", "Southern Resistance Brigades"
 
@@ -135,3 +137,77 @@ def test_a_release_date_rides_on_the_status_change_it_dates() -> None:
     later = event("e2", "Wire E", "2026-03-07T08:00:00Z", [("released_on", "2026-03-03", "army")])
     _, more = run([WIRE_A, release, later])
     assert kinds(more)[-1] == ("conflict", "released_on")
+
+
+def _one_by_one(*claims: tuple[str, str, str, str | None]) -> list[tuple[str, str | None]]:
+    """Each (published_at, attribute, value, attribution) from its own wire; alert kinds."""
+    _, alerts = run([event(f"x{i}", f"Wire {i}", published, [(attribute, value, who)])
+                     for i, (published, attribute, value, who) in enumerate(claims)])
+    return kinds(alerts)
+
+
+def test_dual_nationality_is_two_facts() -> None:
+    assert _one_by_one(("2026-03-01T00:00:00Z", "nationality", "Freedonian", None),
+                       ("2026-03-02T00:00:00Z", "nationality", "Ruritanian", None)) == [
+        ("new_entity", None), ("new_detail", "nationality")]
+
+
+def test_rescued_and_released_tell_one_event() -> None:
+    assert _one_by_one(("2026-03-01T00:00:00Z", "status", "held", None),
+                       ("2026-03-05T00:00:00Z", "status", "released", None),
+                       ("2026-03-06T00:00:00Z", "status", "rescued", "army")) == [
+        ("new_entity", None), ("status_change", "status")]
+
+
+def test_released_then_killed_still_conflicts() -> None:
+    assert _one_by_one(("2026-03-05T00:00:00Z", "status", "released", None),
+                       ("2026-03-06T00:00:00Z", "status", "killed", "militants"))[-1] == (
+        "conflict", "status")
+
+
+def test_a_date_told_less_precisely_is_the_same_date() -> None:
+    assert _one_by_one(("2026-03-01T00:00:00Z", "captured_on", "2025-02", None),
+                       ("2026-03-02T00:00:00Z", "captured_on", "2025-02-15", None),
+                       ("2026-03-03T00:00:00Z", "captured_on", "2025", None)) == [
+        ("new_entity", None)]
+    assert _one_by_one(("2026-03-01T00:00:00Z", "captured_on", "2025-02", None),
+                       ("2026-03-02T00:00:00Z", "captured_on", "2025-03-01", None))[-1] == (
+        "conflict", "captured_on")
+
+
+def test_journalist_and_former_soldier_are_compatible_roles() -> None:
+    assert _one_by_one(("2026-03-01T00:00:00Z", "role", "journalist", None),
+                       ("2026-03-02T00:00:00Z", "role", "former military", None)) == [
+        ("new_entity", None), ("new_detail", "role")]
+    assert _one_by_one(("2026-03-01T00:00:00Z", "role", "civilian", None),
+                       ("2026-03-02T00:00:00Z", "role", "military", None))[-1] == (
+        "conflict", "role")
+
+
+def test_a_holder_and_its_more_specific_form_do_not_conflict() -> None:
+    rules = AttributeRules.load()
+    specific = replace(rules.compatibility, more_specific={
+        "held_by": {"Freedonian Home Guard": frozenset({"Freedonian government"})}})
+    rules = replace(rules, compatibility=specific)
+    profile, alerts = None, []
+    for i, holder in enumerate(["Freedonian government", "Freedonian Home Guard",
+                                "Crimson Brigade"]):
+        ev = event(f"h{i}", f"Wire {i}", f"2026-03-0{i + 1}T00:00:00Z",
+                   [("held_by", holder, None)])
+        profile, new = apply_claims(profile, ev, f"2026-03-1{i}T12:00:00Z", rules)
+        alerts += new
+    assert kinds(alerts) == [("new_entity", None), ("new_detail", "held_by"),
+                             ("conflict", "held_by")]
+
+
+def test_ages_years_apart_compare_the_birth_years_they_imply() -> None:
+    assert _one_by_one(("2024-05-01T00:00:00Z", "age", "29", None),
+                       ("2026-04-20T00:00:00Z", "age", "31", None),
+                       ("2026-09-01T00:00:00Z", "age", "32", None)) == [("new_entity", None)]
+    assert _one_by_one(("2026-03-01T00:00:00Z", "age", "29", None),
+                       ("2026-04-01T00:00:00Z", "age", "34", None))[-1] == ("conflict", "age")
+
+
+def test_an_infants_age_in_months() -> None:
+    assert _one_by_one(("2023-10-10T00:00:00Z", "age", "9 months", None),
+                       ("2024-10-10T00:00:00Z", "age", "1", None)) == [("new_entity", None)]

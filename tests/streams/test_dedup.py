@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from streams.dedup import Fingerprinter, jaccard, overlap
@@ -43,3 +44,13 @@ def test_unrelated_texts_do_not_overlap(fingerprinter):
 def test_bands_must_divide_permutations():
     with pytest.raises(ValueError):
         Fingerprinter(num_perm=64, bands=10)
+    with pytest.raises(ValueError):
+        Fingerprinter(num_perm=64, bands=16, single_bands=65)
+
+
+def test_single_row_bands_follow_the_wide_ones():
+    wide = Fingerprinter(num_perm=128, bands=8).fingerprint(normalize(ORIGINAL))
+    both = Fingerprinter(num_perm=128, bands=8, single_bands=16).fingerprint(normalize(ORIGINAL))
+    assert both.bands[:8] == wide.bands and len(both.bands) == 24
+    signature = np.frombuffer(both.signature, dtype="<u4")
+    assert [int.from_bytes(b, "little") for b in both.bands[8:]] == signature[:16].tolist()

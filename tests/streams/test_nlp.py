@@ -131,3 +131,65 @@ def test_a_paragraph_break_ends_a_sentence(nlp):
     assert [s.text.strip() for s in doc.sents] == [
         "Daniel Orlov is held in Karsk, his family said on Tuesday.",
         "Orlov, 34, was captured in February."]
+
+
+VARIANT_WATCH = Watchlist.of([
+    WatchedEntity("Daniel Orlov", kind="hostage"),
+    WatchedEntity("Ivan Kharlov", kind="hostage"),
+    WatchedEntity("Mira Kessling", kind="hostage"),
+    WatchedEntity("Lina Varga", kind="hostage"),
+    WatchedEntity("Tomas Varga", kind="hostage"),
+])
+
+
+@pytest.fixture
+def resolve_variants(entities: Language, nlp) -> Callable[[str], set[str]]:
+    update_watchlist(entities, VARIANT_WATCH)
+    resolver = Resolver(VARIANT_WATCH)
+    return lambda text: {e.id for e in resolver.resolve(extract_mentions(nlp(text)))
+                         if e.watched}
+
+
+@pytest.mark.parametrize(("text", "watched"), [
+    ("Ivan Harlov was freed on Monday.", "ivan-kharlov"),
+    ("Ivan Charlow was freed on Monday.", "ivan-kharlov"),
+    ("Relatives of Ivan Kharloff spoke on Monday.", "ivan-kharlov"),
+    ("Talks on Daniel (\"Dani\") Orlov resumed.", "daniel-orlov"),
+    ("Yesterday Daniel Petrovich Orlov was freed.", "daniel-orlov"),
+    ("Officials said D Orlov was freed.", "daniel-orlov"),
+    ("Dani Orlov, 29, was freed.", "daniel-orlov"),
+    ("The family of Mira Kesseling spoke to reporters.", "mira-kessling"),
+    ("Tomas Varga was freed. Lina and her brother were seen in Karsk.", "lina-varga"),
+])
+def test_ruler_and_resolver_find_variants_of_watched_names(resolve_variants, text, watched):
+    assert watched in resolve_variants(text)
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("Sasha Charlow, a neighbour, was questioned.", "ivan-kharlov"),
+    ("Pavel Orlov spoke to Orlov Holdings staff.", "daniel-orlov"),
+    ("Lina and her brother were seen in Karsk.", "lina-varga"),
+    ("Mira Kessler, a lawyer, spoke to reporters.", "mira-kessling"),
+])
+def test_variants_of_other_people_are_not_linked(resolve_variants, text, absent):
+    assert absent not in resolve_variants(text)
+
+
+@pytest.mark.parametrize(("text", "watched"), [
+    ("Civilians held in the city include three citizens - D. Orlov, T. Varga and M. Kessling.",
+     {"daniel-orlov", "tomas-varga", "mira-kessling"}),
+    ("Officials named D Orlov, T Varga and M Kessling.",
+     {"daniel-orlov", "tomas-varga", "mira-kessling"}),
+    # "Varga" alone could be Lina or Tomas: only the others are linked
+    ("Orlov, Varga and Kessling remain hostages, officials said.",
+     {"daniel-orlov", "mira-kessling"}),
+])
+def test_every_member_of_a_list_of_watched_names_is_found(resolve_variants, text, watched):
+    assert resolve_variants(text) == watched
+
+
+def test_initials_that_fit_two_watched_people_link_neither(entities: Language, nlp) -> None:
+    watch = Watchlist.of([WatchedEntity("Daniel Orlov"), WatchedEntity("Dmitry Orlov")])
+    update_watchlist(entities, watch)
+    found = Resolver(watch).resolve(extract_mentions(nlp("Officials named D Orlov.")))
+    assert not any(e.watched for e in found)

@@ -38,6 +38,18 @@ def test_nothing_left_is_empty():
     assert normalize("   ") == ""
 
 
+def test_page_furniture_and_aggregator_disclaimers_are_dropped():
+    text = ("Home | World | Europe\n\nFloods cut off villages\n\n  \u2022 By Anna Lee\n\n"
+            "Image source, Northwire\n\nFebruary 22, 2026\n\nRescue teams reached four "
+            "villages by boat.\n\nSOURCE: Northwire\n\nDisclaimer: This story is "
+            "auto-generated from a syndicated news feed and has not been edited by our staff.")
+    assert normalize(text) == (
+        "Floods cut off villages\n\nRescue teams reached four villages by boat.")
+
+
+def test_a_short_line_naming_a_person_is_not_furniture():
+    text = "World\n\nDaniel Orlov\n\nThe photo shows Orlov in March 2026."
+    assert normalize(text) == "Daniel Orlov\n\nThe photo shows Orlov in March 2026."
 @pytest.mark.parametrize("body", [
     "\u200f\u200e\u202b\u202c",           # bidi marks and embeddings
     "\u200b\u2060\ufeff\u00ad",           # zero-width space, word joiner, BOM, soft hyphen

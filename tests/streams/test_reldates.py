@@ -36,6 +36,37 @@ def test_not_a_date() -> None:
     assert resolve_date("the attack", PUB) is None
 
 
+@pytest.mark.parametrize(("phrase", "published", "expected"), [
+    # the year a phrase names beats the most recent past date
+    ("on 3 March of last year", "2026-03-11T09:00:00Z", "2025-03-03"),
+    ("3 March last year", "2026-06-01T09:00:00Z", "2025-03-03"),
+    ("March 3 this year", "2026-06-01T09:00:00Z", "2026-03-03"),
+    ("in March of last year", "2026-06-01T09:00:00Z", "2025-03"),
+    # "last March" in March is a year back; in June it is this year's
+    ("last March", "2026-03-20T09:00:00Z", "2025-03"),
+    ("last March", "2026-06-01T09:00:00Z", "2026-03"),
+    ("in March", "2026-03-20T09:00:00Z", "2026-03"),
+    # a bare day in an article of the next year: the most recent past one
+    ("March 3", "2027-03-10T09:00:00Z", "2027-03-03"),
+    ("March 3", "2027-02-20T09:00:00Z", "2026-03-03"),
+    ("on 3 March", "2027-01-05T09:00:00Z", "2026-03-03"),
+    # looking forward
+    ("on March 12", "2026-03-11T09:00:00Z", "2026-03-12"),
+    ("next Monday", "2026-03-11T09:00:00Z", "2026-03-16"),
+    ("next Wednesday", "2026-03-11T09:00:00Z", "2026-03-18"),
+    ("tomorrow", "2026-03-11T09:00:00Z", "2026-03-12"),
+    ("next March", "2026-03-11T09:00:00Z", "2027-03"),
+    ("next month", "2026-12-11T09:00:00Z", "2027-01"),
+    ("next year", "2026-03-11T09:00:00Z", "2027"),
+    ("on 3 March next year", "2026-06-01T09:00:00Z", "2027-03-03"),
+])
+def test_relative_years_and_the_future(phrase: str, published: str, expected: str) -> None:
+    assert resolve_date(phrase, published) == expected
+
+
+def test_a_day_weeks_after_publication_is_last_years() -> None:
+    # beyond the near-future window a bare day is the past one, a year back
+    assert resolve_date("March 30", "2026-03-11T09:00:00Z") == "2025-03-30"
 @pytest.mark.parametrize(("phrase", "published_at"), [
     ("1000000 days ago", "2026-04-03T10:00:00Z"),
     ("999999999 weeks ago", "2026-04-03T10:00:00Z"),

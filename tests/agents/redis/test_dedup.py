@@ -11,6 +11,7 @@ import redis.asyncio as redis
 from agents.redis.dedup import RedisDedupStore
 from streams.dedup import Fingerprinter
 from streams.normalize import normalize
+from streams.settings import Settings
 from streams.store.dedup import MemoryDedupStore
 from tests.conftest import FIXTURES
 
@@ -168,3 +169,42 @@ async def test_older_days_are_searched_until_the_retention_ends(redis_client, na
     now[0] = start + 9 * day
     late = await check(store, "late", VARIANTS["last paragraph cut"])
     assert not late.is_duplicate
+
+
+SYNDICATED = (FIXTURES / "dedup" / "syndicated.txt").read_text()
+REWRITE_QUOTING = (FIXTURES / "dedup" / "rewrite_quoting.txt").read_text()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def default_store(request):
+    """A store at the deployed defaults (threshold and LSH shape from Settings)."""
+    settings = Settings()
+    fingerprinter = Fingerprinter(settings.dedup_num_perm, settings.dedup_bands,
+                                  settings.dedup_shingle, settings.dedup_single_bands)
+    if request.param == "memory":
+        return MemoryDedupStore(settings.dedup_threshold), fingerprinter
+    client = request.getfixturevalue("redis_client")
+    ns = request.getfixturevalue("namespace")
+    return RedisDedupStore(client, ns, settings.dedup_threshold, TTL), fingerprinter
+
+
+async def _check_with(default_store, article_id: str, text: str):
+    store, fingerprinter = default_store
+    return await store.check_and_register(article_id, "Northwire",
+                                          fingerprinter.fingerprint(normalize(text)),
+                                          f"articles:0:{article_id}")
+
+
+async def test_syndicated_copy_with_furniture_and_another_cut_is_dropped(default_store):
+    # Edited sentences, a menu line, a byline, an aggregator disclaimer, the first
+    # paragraphs dropped and the end cut mid-word: about 60% of its 5-shingles are the
+    # original's; no band of 4 rows or more meets, single-row bands do.
+    await _check_with(default_store, "orig", ORIGINAL)
+    decision = await _check_with(default_store, "copy", SYNDICATED)
+    assert decision.duplicate_of == "orig"
+
+
+async def test_same_event_rewrite_sharing_a_quote_is_kept(default_store):
+    await _check_with(default_store, "orig", ORIGINAL)
+    assert not (await _check_with(default_store, "rewrite", REWRITE_QUOTING)).is_duplicate
+    assert not (await _check_with(default_store, "rewrite2", REWRITE)).is_duplicate
