@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streams.nlp import annotate, build_pipeline, build_sentencer, extract_mentions  # noqa: E402
 from streams.normalize import normalize  # noqa: E402
 from streams.resolve import Resolver  # noqa: E402
-from streams.watchlist import entity_id, load_watchlist  # noqa: E402
+from streams.text import entity_id  # noqa: E402
+from streams.watchlist import load_watchlist  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "real-wire"
 

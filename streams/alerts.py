@@ -11,12 +11,12 @@ import hashlib
 from collections.abc import Iterable
 
 from schemas import Alert, AlertEntity, Evidence, PreviousValue
-from streams.claim_values import fold
+from streams.text import value_key
 
 
 def alert_id(entity_id: str, type: str, attribute: str | None, value: str | None) -> str:
     """Deterministic id of an alert: the same (entity, type, attribute, value) -> same id."""
-    parts = [fold(p) if p else "" for p in (entity_id, type, attribute, value)]
+    parts = [value_key(p) if p else "" for p in (entity_id, type, attribute, value)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

@@ -31,10 +31,10 @@ import yaml
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from unidecode import unidecode
 
+from streams.text import fold
+
 DATA = Path(__file__).resolve().parent / "data"
 TOKEN_EQUAL = 0.9  # Jaro-Winkler floor for two unlisted name parts to count as one
-_SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
-_DROP = re.compile(r"[^a-z0-9 ]+")
 _VOWEL_END = set("aeiouy")
 # A nickname written inside a name: Daniel ("Dani") Orlov, Daniel 'Dani' Orlov.
 _NICKNAME = re.compile(
@@ -113,12 +113,6 @@ def canonical_part(part: str) -> str:
         return table.canon[part]
     skeleton = _skeleton(part, table.rewrites)
     return table.canon.get(skeleton, skeleton)
-
-
-def fold(text: str) -> str:
-    """ASCII, lower case, separators as single spaces, other punctuation removed."""
-    text = unidecode(text).lower().replace("'", "").replace("`", "")
-    return " ".join(_DROP.sub("", _SEPARATORS.sub(" ", text)).split())
 
 
 @cache

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from streams.names import Relation, compare_tokens, name_tokens, names_match, relation_keys
 from streams.nlp import Mention, kind_label
-from streams.watchlist import WatchedEntity, Watchlist, entity_id
+from streams.text import entity_id
+from streams.watchlist import WatchedEntity, Watchlist
 
 __all__ = ["ResolvedEntity", "Resolver", "names_match"]
 

@@ -24,35 +24,18 @@ expand to gigabytes; a watchlist has no use for them), nests deeper than
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from unidecode import unidecode
 
 from streams.errors import WatchlistError
+from streams.text import entity_id
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_WATCHLIST_BYTES = 2 * 1024 * 1024  # tens of thousands of entities
 MAX_DEPTH = 8  # the format needs 5: document, entities, entry, aliases, alias
 _ENTRY_KEYS = ("name", "aliases", "kind")
-
-
-def entity_id(name: str) -> str:
-    """Stable id of a canonical name: ``"Mousa Abú-Marzouk"`` -> ``"mousa-abu-marzouk"``.
-
-    Never empty: a name that transliterates to nothing (only symbols, or characters
-    unidecode does not know) gets ``u-`` and a digest of the name, so that two such
-    names found by NER do not share one id."""
-    folded = _NON_WORD.sub("-", unidecode(name).lower()).strip("-")
-    if folded:
-        return folded
-    key = unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
-    return "u-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from agents.redis.registry import RedisRegistry
 from streams.errors import WatchlistError
 from streams.registry import RegistryEntry
 from streams.settings import Settings
-from streams.watchlist import WatchedEntity, entity_id
+from streams.text import entity_id
+from streams.watchlist import WatchedEntity
 
 T = TypeVar("T")
 

@@ -22,10 +22,10 @@ import redis.asyncio as redis
 from redis.exceptions import WatchError
 
 from schemas import Alert, as_document
-from streams.claim_values import fold
 from streams.conflicts import Profile
 from streams.store.profiles import UpdateFn, merge_pending
-from streams.watchlist import entity_id as name_to_id
+from streams.text import entity_id as name_to_id
+from streams.text import fold
 
 
 class RedisProfileStore:

@@ -17,9 +17,9 @@ from typing import Protocol
 import orjson
 
 from schemas import Alert
-from streams.claim_values import fold
 from streams.conflicts import Profile
-from streams.watchlist import entity_id as name_to_id
+from streams.text import entity_id as name_to_id
+from streams.text import fold
 
 UpdateFn = Callable[[Profile | None], tuple[Profile, list[Alert]]]
 

@@ -20,7 +20,7 @@ from agents.board.model import (
     Watch,
 )
 from agents.board.web import make_app
-from streams.watchlist import entity_id
+from streams.text import entity_id
 
 
 class MemoryBoardData:

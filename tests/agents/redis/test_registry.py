@@ -11,7 +11,8 @@ from agents.redis.registry import RedisRegistry
 from streams.errors import WatchlistError
 from streams.resolve import ResolvedEntity
 from streams.store.registry import MemoryRegistry
-from streams.watchlist import WatchedEntity, entity_id
+from streams.text import entity_id
+from streams.watchlist import WatchedEntity
 
 TTL = 3600
 
