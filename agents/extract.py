@@ -53,7 +53,7 @@ async def _finish(stream: StreamT, events: Sequence[EventT], resolver: Resolver,
         for event in article_events:
             await topics.entity_claims.send(key=event.entity_id, value=event)
         emit(Outcome("extract", "enriched", analysis.article.id, count=len(article_events),
-                     seconds=per_article))
+                     claims=tuple(article_events), seconds=per_article))
     for event in events:
         await stream.ack(event)
 

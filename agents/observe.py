@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from schemas import EntityClaims
+
 log = logging.getLogger(__name__)
 
 
@@ -18,7 +20,8 @@ class Outcome:
     """What one stage did with one message.
 
     ``stage`` is ``ingest`` (``kind``: unique | duplicate | dead_letter), ``extract``
-    (``count``: entity-claims messages sent) or ``profile`` (``alert_ids`` sent).
+    (``count``: entity-claims messages sent, ``claims``: those messages, so a replay can
+    report every claim extracted) or ``profile`` (``alert_ids`` sent).
     """
 
     stage: str
@@ -26,6 +29,7 @@ class Outcome:
     article_id: str | None = None
     count: int = 0
     alert_ids: tuple[str, ...] = ()
+    claims: tuple[EntityClaims, ...] = ()
     seconds: float = 0.0
     detail: dict = field(default_factory=dict)
 

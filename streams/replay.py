@@ -41,6 +41,7 @@ class Progress:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
     alert_ids: set[str] = field(default_factory=set)
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, outcome: Any) -> None:
         """Account for one stage outcome (see ``agents.observe.Outcome``)."""
@@ -55,6 +56,11 @@ class Progress:
         elif outcome.stage == "extract":
             self.extracted += 1
             self.pending_claims += outcome.count
+            self.claims.extend(
+                {"article_id": event.article_id, "entity_id": event.entity_id,
+                 "entity": event.entity_name, "attribute": c.attribute, "value": c.value,
+                 "attribution": c.attribution, "sentence": c.sentence}
+                for event in outcome.claims for c in event.claims)
         elif outcome.stage == "profile":
             self.pending_claims -= 1
             self.alert_ids.update(outcome.alert_ids)
@@ -77,6 +83,7 @@ class Report:
     dead_letters: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     elapsed_s: float
+    claims: list[dict[str, Any]] = field(default_factory=list)  # every claim extracted
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.__dict__, option=orjson.OPT_INDENT_2)
@@ -191,6 +198,7 @@ async def _run(
         dead_letters=progress.dead_letters,
         alerts=list(alerts.values()),
         elapsed_s=round(elapsed, 3),
+        claims=progress.claims,
     )
 
 
