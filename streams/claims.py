@@ -44,8 +44,13 @@ _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 _YEARS = re.compile(r"^\d{1,3}$")
+_MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
+_GROUP_DEPS = frozenset({"conj", "appos"})
+_PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                        "ten", "some", "several", "many", "each", "both", "all", "most",
+                        "among", "members", "member", "rest"})
 
-for _ext in ("ww_target", "ww_about"):
+for _ext in ("ww_target", "ww_about", "ww_refers"):
     if not Token.has_extension(_ext):
         Token.set_extension(_ext, default=False)
 
@@ -81,6 +86,7 @@ class ClaimExtractor:
         self._hedges = frozenset(lexicon.get("hedges") or ())
         self._speech = frozenset(lexicon.get("speech_verbs") or ())
         self._members = frozenset(lexicon.get("member_nouns") or ())
+        self._former = frozenset(lexicon.get("former_modifiers") or ())
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -162,7 +168,8 @@ class ClaimExtractor:
             for claim in self._sentence_claims(cand, sdoc, published_at):
                 if claim not in claims:
                     claims.append(claim)
-        return claims
+        # an article telling "kidnapped in 2021 ... freed on Monday" states the latest stage
+        return self._latest_status(claims)
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
@@ -183,6 +190,12 @@ class ClaimExtractor:
         anchor = nodes.get("trigger") or nodes.get("target") or nodes["about"]
         value_tok = nodes.get("value")
         if value_tok is not None and not _same_clause(value_tok, anchor):
+            return None
+        if value_tok is not None and _crosses_other(value_tok, anchor, others):
+            return None
+        if any(node is not anchor and node in anchor.ancestors
+               and _crosses_other(anchor, node, others)
+               for node in (nodes.get("target"), nodes.get("about")) if node is not None):
             return None
         if "trigger" in nodes and self._negated_or_hedged(anchor):
             return None
@@ -211,9 +224,12 @@ class ClaimExtractor:
                 return None
             return self.values.name(speaker[0])
         if kind == "lexicon":
-            return self.values.lexicon(attribute, _phrases(tok))
+            value = self.values.lexicon(attribute, _phrases(tok))
+            if value is not None and any(c.lower_ in self._former for c in tok.lefts):
+                return self.values.lexicon(attribute, [f"former {value}"]) or value
+            return value
         if kind == "age":
-            return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
+            return _age(tok)
         ent = _entity(tok, sdoc)
         if kind == "date":
             return resolve_date(ent.text, published_at) if ent is not None else None
@@ -251,7 +267,7 @@ class ClaimExtractor:
             if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges:
                 return True
             for child in tok.children:
-                if child.dep_ == "neg":
+                if child.dep_ == "neg" or _irrealis_aux(child, tok):
                     return True
                 if child.dep_ in ("aux", "advmod", "mark", "acomp") and (
                         child.lemma_.lower() in self._hedges or child.lower_ in self._hedges):
@@ -302,8 +318,82 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
             if t.lower_ in PRONOUNS:
                 t._.ww_target = True
     for t in sdoc:
+        t._.ww_refers = False
+    for t in sdoc:
+        if t._.ww_target:
+            _set_refers(t)
+    for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _set_refers(tok: Token) -> None:
+    """Mark the nouns that stand for the target or a set holding it: the target; a noun
+    whose conjuncts or appositions do ("Orlov and Varga", "the man, Orlov", "her sons,
+    Ari and Tomas"); an apposition of one ("Orlov, a teacher"); and the set a partitive
+    apposition picks from ("Orlov, one of the hostages killed")."""
+    tok._.ww_refers = True
+    head = tok.head
+    if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
+        _set_refers(head)
+    for child in tok.children:
+        if (child.dep_ == "appos" and not child._.ww_refers and not child._.ww_target
+                and child.pos_ != "PROPN"):  # "Orlov, a teacher", not "Orlov, Varga"
+            _set_refers(child)
+        if child.dep_ == "prep" and child.lower_ in ("of", "among") and (
+                tok.lower_ in _PARTITIVE or tok.pos_ == "NUM"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and not pobj._.ww_refers:
+                    pobj._.ww_refers = True
+
+
+def _among_with_target(noun: Token) -> bool:
+    """"Among those freed were Orlov and Varga" / "Orlov is among the prisoners held":
+    ``noun`` is the object of "among" on a verb whose subject (or attribute) stands for
+    the target."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "among" or prep.head.i == prep.i:
+        return False
+    verb = prep.head
+    return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
+
+
+def _irrealis_aux(child: Token, verb: Token) -> bool:
+    """An infinitive ("efforts to free", "failing to release", "due to be released") or a
+    base-form auxiliary ("insisted he be released") makes a predicate unreal — unless the
+    infinitive is "the first/last/only ... to be held", which states a fact."""
+    if child.dep_ not in ("aux", "auxpass"):
+        return False
+    if child.tag_ == "TO":
+        return not (verb.dep_ in ("relcl", "acl") and any(
+            c.lower_ in ("first", "last", "only", "second") for c in verb.head.children))
+    return child.tag_ == "VB"
+
+
+def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
+    """The value reaches the anchor through another person or another conjunct: "Orlov
+    and 80-year-old Varga", "Orlov, 35, and Norvanian engineer Varga" give Orlov nothing
+    of Varga's; nor does a verb's date reach it through the subject ("Orlov, a nurse in
+    Caldera since 1991, was kidnapped in May")."""
+    verb = anchor.pos_ in ("VERB", "AUX")
+    tok = value
+    while tok.i != anchor.i:
+        if tok.i != value.i and (tok.i in others or tok.dep_ == "conj" and not tok._.ww_target
+                                 or verb and tok.dep_ in _SUBJ_DEPS):
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _age(tok: Token) -> str | None:
+    """Years ("34", "34-year-old") or, for infants, months ("10-month-old" -> "10 months")."""
+    unit = tok.head.lower_ if tok.head.i != tok.i else ""
+    if unit.startswith("month") or any(t.lower_.startswith("month")
+                                       for t in tok.doc[tok.i + 1:tok.i + 3]):
+        return f"{tok.text} months" if _MONTHS.match(tok.text) else None
+    return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
 
 
 def _about(tok: Token, depth: int = 0) -> bool:
@@ -312,13 +402,17 @@ def _about(tok: Token, depth: int = 0) -> bool:
         return False
     subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
     if subj is not None:
-        if subj._.ww_target or any(c._.ww_target for c in subj.conjuncts):
+        if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
             return True
         if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-            return bool(tok.head._.ww_target)
+            return bool(tok.head._.ww_refers)
         return False
     if tok.dep_ in ("acl", "relcl"):
-        return bool(tok.head._.ww_target)
+        # a clause on "Orlov and Varga" may be Varga's alone: only the target's own
+        head = tok.head
+        own = head._.ww_target or head._.ww_refers and not any(
+            c.dep_ == "conj" for c in head.children)
+        return bool(own) or _among_with_target(head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
@@ -359,9 +453,10 @@ def _phrases(tok: Token) -> list[str]:
     cut = {t.i for c in tok.children if c.dep_ in ("relcl", "appos", "acl")
            for t in c.subtree}
     subtree = [t for t in tok.subtree if t.i not in cut and t.dep_ != "punct"]
-    compound = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
-    return [" ".join(t.text for t in subtree), " ".join(t.text for t in compound),
-            tok.text, tok.lemma_]
+    mods = [t for t in tok.lefts if t.dep_ in ("compound", "amod")]
+    # "Christian humanitarian worker": "humanitarian worker" before "worker"
+    chains = [" ".join(t.text for t in [*mods[i:], tok]) for i in range(len(mods))]
+    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_]
 
 
 def _speaker(tok: Token) -> tuple[str, str] | None:
