@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,8 @@ class Claim:
     sentence: str
     attribution: str | None
     negated: bool = False
+    # a status told in the past ("was kidnapped in 2021"): background to a later stage
+    background: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class ClaimExtractor:
         self._speech = frozenset(lexicon.get("speech_verbs") or ())
         self._members = frozenset(lexicon.get("member_nouns") or ())
         self._former = frozenset(lexicon.get("former_modifiers") or ())
+        self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -168,8 +171,7 @@ class ClaimExtractor:
             for claim in self._sentence_claims(cand, sdoc, published_at):
                 if claim not in claims:
                     claims.append(claim)
-        # an article telling "kidnapped in 2021 ... freed on Monday" states the latest stage
-        return self._latest_status(claims)
+        return self._latest_status(self._drop_background(claims))
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
@@ -205,9 +207,11 @@ class ClaimExtractor:
         if value is None:
             return None
         speaker = self._attribution(anchor)
+        source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
-            return Claim(attribute, value, sentence, self.values.name(speaker[0]))
-        return Claim(attribute, value, sentence, speaker[0] if speaker else None)
+            source = self.values.name(speaker[0])
+        return Claim(attribute, value, sentence, source,
+                     background=attribute == "status" and _told_in_past(anchor))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                others: set[int], published_at: str | None) -> str | None:
@@ -233,6 +237,11 @@ class ClaimExtractor:
         ent = _entity(tok, sdoc)
         if kind == "date":
             return resolve_date(ent.text, published_at) if ent is not None else None
+        if tok.lemma_.lower() in self._members:  # "members of the Front" -> the Front
+            group = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"), None)
+            if group is not None:
+                return self._value(attribute, rule, group, sdoc, others, published_at)
         labels = set(spec.get("labels") or ())
         if ent is not None:
             if any(t.i in others for t in ent):
@@ -241,13 +250,22 @@ class ClaimExtractor:
             if ent.label_ not in labels and not self.values.known(name):
                 return None
             return self.values.name(name)
-        phrase = [t for t in tok.lefts if t.dep_ in ("compound", "amod")] + [tok]
-        named = [e for t in phrase[:-1] if (e := _entity(t, sdoc)) is not None]
-        if named and tok.lemma_.lower() in self._members:  # "Crimson Dawn fighters"
-            return self.values.name(named[0].text)
-        if not any(t.pos_ == "PROPN" for t in phrase):
-            return None
-        return self.values.name(" ".join(t.text for t in phrase))
+        phrase = _left_phrase(tok)
+        if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
+            phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
+        if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
+            return None  # "armed men", "Islamist militants": no holder named
+        return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
+
+    def _drop_background(self, claims: list[Claim]) -> list[Claim]:
+        """An article telling "kidnapped in 2021 ... freed on Monday" (whoever says the
+        latter) reports the release: a status told in the past below the article's
+        latest stage is background, not a claim. Present states stay, per source."""
+        stage = self.status_stages
+        top = max((stage[c.value] for c in claims if c.attribute == "status"
+                   and c.value in stage), default=None)
+        return [c for c in claims if not (c.background and c.attribute == "status"
+                                          and top is not None and stage.get(c.value, top) < top)]
 
     def _latest_status(self, claims: list[Claim]) -> list[Claim]:
         """One sentence narrating "kidnapped ... then released" states its latest status."""
@@ -358,6 +376,19 @@ def _among_with_target(noun: Token) -> bool:
     return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
 
 
+def _told_in_past(trigger: Token) -> bool:
+    """A verb (with its auxiliaries, or the verb it complements: "remains held") in no
+    present tense: "was kidnapped", "had been held", "kidnapped in May, Orlov ..."."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    verbs = [trigger]
+    if trigger.dep_ in ("xcomp", "acomp", "oprd") and trigger.head.i != trigger.i:
+        verbs.append(trigger.head)
+    tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
+        "aux", "auxpass")}
+    return not tags & {"VBZ", "VBP", "MD"}
+
+
 def _irrealis_aux(child: Token, verb: Token) -> bool:
     """An infinitive ("efforts to free", "failing to release", "due to be released") or a
     base-form auxiliary ("insisted he be released") makes a predicate unreal — unless the
@@ -445,7 +476,18 @@ def _entity_part(tok: Token, ent: Span) -> str:
                 return False
             t = t.head
         return True
-    return " ".join(t.text for t in ent if own(t)) or ent.text
+    mine = [t for t in ent if own(t)]
+    return ent.doc[mine[0].i:mine[-1].i + 1].text if mine else ent.text
+
+
+def _left_phrase(tok: Token) -> list[Token]:
+    """The noun and the modifiers before it, as written ("the Palestinian Crimson Dawn
+    cell" -> Palestinian Crimson Dawn cell), without a leading determiner or punctuation."""
+    words = [t for t in tok.doc[tok.left_edge.i:tok.i + 1]]
+    while words[:-1] and (words[0].dep_ in ("det", "predet", "punct", "case")
+                          or words[0].pos_ == "PRON"):
+        words = words[1:]
+    return words
 
 
 def _phrases(tok: Token) -> list[str]:
