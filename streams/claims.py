@@ -210,8 +210,8 @@ class ClaimExtractor:
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])
-        return Claim(attribute, value, sentence, source,
-                     background=attribute == "status" and _told_in_past(anchor))
+        return Claim(attribute, value, sentence, source, background=attribute == "status" and (
+            bool(rule.get("background")) or _told_in_past(anchor)))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                others: set[int], published_at: str | None) -> str | None:
@@ -247,9 +247,15 @@ class ClaimExtractor:
             if any(t.i in others for t in ent):
                 return None
             name = _entity_part(tok, ent)
+            owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+                          and c.i < ent.start and not c._.ww_target and c.i not in others), None)
+            if owner is not None:  # "the Crimson Dawn's Northern Command" is one name
+                name = sdoc[owner.left_edge.i:ent.end].text
             if ent.label_ not in labels and not self.values.known(name):
                 return None
             return self.values.name(name)
+        if _title_case(sdoc):
+            return None  # a headline capitalises every word: no name without NER
         phrase = _left_phrase(tok)
         if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
             phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
@@ -478,6 +484,12 @@ def _entity_part(tok: Token, ent: Span) -> str:
         return True
     mine = [t for t in ent if own(t)]
     return ent.doc[mine[0].i:mine[-1].i + 1].text if mine else ent.text
+
+
+def _title_case(sdoc: Doc) -> bool:
+    """A headline ("Orlov Seen in New Video"): most longer words capitalised."""
+    words = [t for t in sdoc if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
 
 
 def _left_phrase(tok: Token) -> list[Token]:
