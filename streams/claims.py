@@ -31,7 +31,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
-from streams.claim_values import ClaimValues, clean_name
+from streams.claim_values import ClaimValues, clean_name, fold
 from streams.nlp import load_model
 from streams.reldates import resolve_date
 
@@ -50,7 +50,7 @@ _PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "
                         "ten", "some", "several", "many", "each", "both", "all", "most",
                         "among", "members", "member", "rest"})
 
-for _ext in ("ww_target", "ww_about", "ww_refers"):
+for _ext in ("ww_target", "ww_about", "ww_refers", "ww_nation"):
     if not Token.has_extension(_ext):
         Token.set_extension(_ext, default=False)
 
@@ -176,6 +176,9 @@ class ClaimExtractor:
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
         others = _mark(sdoc, cand)
+        nations = self.values.lexicons.get("nationality", {})
+        for t in sdoc:
+            t._.ww_nation = t.ent_type_ in ("NORP", "GPE") or fold(t.text) in nations
         found: list[Claim] = []
         for match_id, token_ids in self._dependency_matcher()(sdoc):
             rule = self._rules[self.nlp.vocab.strings[match_id]]
@@ -189,12 +192,15 @@ class ClaimExtractor:
     def _claim(self, rule: dict[str, Any], nodes: dict[str, Token], sdoc: Doc,
                others: set[int], published_at: str | None, sentence: str) -> Claim | None:
         attribute = rule["attribute"]
-        anchor = nodes.get("trigger") or nodes.get("target") or nodes["about"]
+        anchor = (nodes.get("trigger") or nodes.get("head") or nodes.get("target")
+                  or nodes["about"])
         value_tok = nodes.get("value")
-        if value_tok is not None and not _same_clause(value_tok, anchor):
-            return None
-        if value_tok is not None and _crosses_other(value_tok, anchor, others):
-            return None
+        if value_tok is not None:
+            # the value hangs below the anchor, or is the noun the target is apposed to
+            low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
+                value_tok, anchor)
+            if not _same_clause(low, high) or _crosses_other(low, high, others):
+                return None
         if any(node is not anchor and node in anchor.ancestors
                and _crosses_other(anchor, node, others)
                for node in (nodes.get("target"), nodes.get("about")) if node is not None):
@@ -302,9 +308,13 @@ class ClaimExtractor:
             tok = tok.head
 
     def _attribution(self, trigger: Token) -> tuple[str, str] | None:
-        """Who asserts the claim: "according to Y", or the subject of a speech verb above."""
+        """Who asserts the claim: "according to Y", or the subject of a speech verb above
+        (not when the claim sits in that subject: "the man holding X said" is the
+        article's description of the man)."""
         tok = trigger
         while True:
+            if tok.dep_ in _SUBJ_DEPS and tok.head.lemma_.lower() in self._speech:
+                return None
             for child in tok.children:
                 if child.lower_ == "according":
                     for to in child.children:
