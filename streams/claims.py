@@ -90,6 +90,7 @@ class ClaimExtractor:
         self._members = frozenset(lexicon.get("member_nouns") or ())
         self._former = frozenset(lexicon.get("former_modifiers") or ())
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
+        self._places = frozenset(lexicon.get("place_words") or ())
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -250,14 +251,16 @@ class ClaimExtractor:
                 return self._value(attribute, rule, group, sdoc, others, published_at)
         labels = set(spec.get("labels") or ())
         if ent is not None:
-            if any(t.i in others for t in ent):
-                return None
+            place = any(t.lower_ in self._places for t in ent)
+            if not place and ent.label_ == "PERSON" and any(t.i in others for t in ent):
+                return None  # another person (not a place the article's NER took for one)
             name = _entity_part(tok, ent)
             owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
                           and c.i < ent.start and not c._.ww_target and c.i not in others), None)
             if owner is not None:  # "the Crimson Dawn's Northern Command" is one name
                 name = sdoc[owner.left_edge.i:ent.end].text
-            if ent.label_ not in labels and not self.values.known(name):
+            if ent.label_ not in labels and not self.values.known(name) and not (
+                    place and attribute == "location"):
                 return None
             return self.values.name(name)
         if _title_case(sdoc):
