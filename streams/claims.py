@@ -227,8 +227,8 @@ class ClaimExtractor:
         if kind == "fixed":
             return str(rule["value"])
         assert tok is not None, f"rule {rule['id']} needs a 'value' node"
-        if tok._.ww_target or tok.i in others:
-            return None
+        if tok._.ww_target or tok.i in others and tok.ent_type_ in ("PERSON", ""):
+            return None  # (a place the article's NER took for a person is no person)
         if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
             speaker = self._attribution(tok)
             if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
@@ -253,7 +253,7 @@ class ClaimExtractor:
         if ent is not None:
             place = any(t.lower_ in self._places for t in ent)
             if not place and ent.label_ == "PERSON" and any(t.i in others for t in ent):
-                return None  # another person (not a place the article's NER took for one)
+                return None  # another person
             name = _entity_part(tok, ent)
             owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
                           and c.i < ent.start and not c._.ww_target and c.i not in others), None)
@@ -371,6 +371,12 @@ def _set_refers(tok: Token) -> None:
     apposition picks from ("Orlov, one of the hostages killed")."""
     tok._.ww_refers = True
     head = tok.head
+    if tok.dep_ in _SUBJ_DEPS:  # "Orlov is one of the hostages held in Vell"
+        for verb in (head, *(c for c in head.children if c.dep_ == "xcomp")):
+            if verb.lemma_ == "be":
+                for attr in verb.children:
+                    if attr.dep_ == "attr" and not attr._.ww_refers:
+                        _set_refers(attr)
     if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
         _set_refers(head)
     for child in tok.children:
