@@ -91,6 +91,7 @@ class ClaimExtractor:
         self._former = frozenset(lexicon.get("former_modifiers") or ())
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._places = frozenset(lexicon.get("place_words") or ())
+        self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -244,11 +245,12 @@ class ClaimExtractor:
         ent = _entity(tok, sdoc)
         if kind == "date":
             return resolve_date(ent.text, published_at) if ent is not None else None
-        if tok.lemma_.lower() in self._members:  # "members of the Front" -> the Front
-            group = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for p in c.children if p.dep_ == "pobj"), None)
+        if tok.lemma_.lower() in self._members:  # "members of / militants aligned with X"
+            group = _group_of_members(tok)
             if group is not None:
                 return self._value(attribute, rule, group, sdoc, others, published_at)
+        if tok.lemma_.lower() in self._state_nouns:  # a holder, never a place name
+            return self._state(tok) if attribute == "held_by" else None
         labels = set(spec.get("labels") or ())
         if ent is not None:
             place = any(t.lower_ in self._places for t in ent)
@@ -259,6 +261,13 @@ class ClaimExtractor:
                           and c.i < ent.start and not c._.ww_target and c.i not in others), None)
             if owner is not None:  # "the Crimson Dawn's Northern Command" is one name
                 name = sdoc[owner.left_edge.i:ent.end].text
+            elif tok.i == ent.end - 1:  # NER split "Crimson Dawn | Northern Command"
+                lead = [t for t in _left_phrase(tok) if t.i < ent.start]
+                while lead and not (lead[0].pos_ == "PROPN" and lead[0].dep_ in (
+                        "compound", "nmod")):
+                    lead = lead[1:]
+                if lead and all(t.pos_ in ("PROPN", "PUNCT") for t in lead):
+                    name = sdoc[lead[0].i:ent.end].text
             if ent.label_ not in labels and not self.values.known(name) and not (
                     place and attribute == "location"):
                 return None
@@ -281,6 +290,18 @@ class ClaimExtractor:
                    and c.value in stage), default=None)
         return [c for c in claims if not (c.background and c.attribute == "status"
                                           and top is not None and stage.get(c.value, top) < top)]
+
+    def _state(self, noun: Token) -> str | None:
+        """A state's organ named by nationality ("the Calderan government", "a Calderan
+        court", "Calderan custody"): the government or court as written; a prison or
+        custody is the state's authorities. Without a nationality, no holder is named."""
+        nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
+                       and c._.ww_nation), None)
+        if nation is None:
+            return None
+        if noun.lemma_.lower() in self._places:  # prison, colony: where, and whose
+            return self.values.name(f"{nation.text} authorities")
+        return self.values.name(f"{nation.text} {noun.text}")
 
     def _latest_status(self, claims: list[Claim]) -> list[Claim]:
         """One sentence narrating "kidnapped ... then released" states its latest status."""
@@ -509,6 +530,18 @@ def _title_case(sdoc: Doc) -> bool:
     """A headline ("Orlov Seen in New Video"): most longer words capitalised."""
     words = [t for t in sdoc if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _group_of_members(tok: Token) -> Token | None:
+    """The group of "members of X", "fighters from X", "militants aligned with X"."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            return next((p for p in child.children if p.dep_ == "pobj"), None)
+        if child.dep_ == "acl" and child.lemma_ in ("align", "link", "affiliate", "tie",
+                                                    "loyal", "belong"):
+            return next((p for prep in child.children if prep.dep_ == "prep"
+                         for p in prep.children if p.dep_ == "pobj"), None)
+    return None
 
 
 def _left_phrase(tok: Token) -> list[Token]:
