@@ -10,10 +10,18 @@ the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentenc
 kept in a small LRU so the several watched entities of one article parse them once.
 Pronouns in a target sentence count as the target only when nobody else is named there.
 
-Negated or hedged claims ("was not released", "denied holding", "it is unclear whether")
-are DROPPED: they never produce the value, and never its opposite. ``Claim.negated`` is
-therefore always False in the output; the field exists so a caller building claims from
-elsewhere can say so.
+Negated, hedged or unreal claims ("was not released", "denied holding", "it is unclear
+whether", "efforts to free", "is due to be released") are DROPPED: they never produce the
+value, and never its opposite. ``Claim.negated`` is therefore always False in the output;
+the field exists so a caller building claims from elsewhere can say so. Reported speech
+("reportedly", "allegedly", "is said to be held") is KEPT, with ``Claim.qualifier``.
+
+A predicate about a group is about each member the target is one of: "Orlov and Varga
+remain hostages", "the man, Orlov", "Orlov, one of the hostages killed", "among those
+freed were Orlov and Varga". A value never reaches the target through another person or
+another conjunct ("Orlov, 35, and Varga, 54"), nor a verb's value through its subject.
+A status told in the past, or by a title ("hostage Orlov"), is background: dropped when
+the article reports a later stage; otherwise each source's latest stage is kept.
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 _YEARS = re.compile(r"^\d{1,3}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
 _GROUP_DEPS = frozenset({"conj", "appos"})
+_REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confirm", "rumour",
+                        "rumor"})
 _PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                         "ten", "some", "several", "many", "each", "both", "all", "most",
                         "among", "members", "member", "rest"})
@@ -66,6 +76,8 @@ class Claim:
     negated: bool = False
     # a status told in the past ("was kidnapped in 2021"): background to a later stage
     background: bool = field(default=False, compare=False)
+    # reported speech kept as a claim: "reportedly", "allegedly" (lexicon `qualifiers`)
+    qualifier: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,9 @@ class ClaimExtractor:
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._places = frozenset(lexicon.get("place_words") or ())
         self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
+        self._qualifiers: dict[str, str] = {
+            word: name for name, words in (lexicon.get("qualifiers") or {}).items()
+            for word in [name, *words]}
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -219,7 +234,8 @@ class ClaimExtractor:
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])
         return Claim(attribute, value, sentence, source, background=attribute == "status" and (
-            bool(rule.get("background")) or _told_in_past(anchor)))
+            bool(rule.get("background")) or _told_in_past(anchor)),
+            qualifier=self._qualifier(anchor))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                others: set[int], published_at: str | None) -> str | None:
@@ -244,7 +260,7 @@ class ClaimExtractor:
             return _age(tok)
         ent = _entity(tok, sdoc)
         if kind == "date":
-            return resolve_date(ent.text, published_at) if ent is not None else None
+            return resolve_date(_whole_date(ent), published_at) if ent is not None else None
         if tok.lemma_.lower() in self._members:  # "members of / militants aligned with X"
             group = _group_of_members(tok)
             if group is not None:
@@ -331,6 +347,21 @@ class ClaimExtractor:
                 return False
             tok = tok.head
 
+    def _qualifier(self, trigger: Token) -> str | None:
+        """"reportedly" / "allegedly" on the claim's clause ("is reportedly held", "is
+        said to be held"), as the lexicon names it; None for a plain assertion."""
+        tok = trigger
+        while True:
+            for child in tok.children:
+                if child.dep_ in ("advmod", "amod") and child.lower_ in self._qualifiers:
+                    return self._qualifiers[child.lower_]
+            if tok.dep_ == "xcomp" and tok.head.tag_ == "VBN" and (
+                    tok.head.lower_ in self._qualifiers):  # "is said / alleged to"
+                return self._qualifiers[tok.head.lower_]
+            if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS:
+                return None
+            tok = tok.head
+
     def _attribution(self, trigger: Token) -> tuple[str, str] | None:
         """Who asserts the claim: "according to Y", or the subject of a speech verb above
         (not when the claim sits in that subject: "the man holding X said" is the
@@ -346,7 +377,8 @@ class ClaimExtractor:
                         if pobj is not None:
                             return _speaker(pobj)
             if tok.i != trigger.i and tok.lemma_.lower() in self._speech:
-                subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
+                # "Orlov is said to be held": a passive speech verb names no speaker
+                subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 if subj is not None:
                     return _speaker(subj)
             if tok.head.i == tok.i:
@@ -441,6 +473,8 @@ def _irrealis_aux(child: Token, verb: Token) -> bool:
     infinitive is "the first/last/only ... to be held", which states a fact."""
     if child.dep_ not in ("aux", "auxpass"):
         return False
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in _REPORTING:
+        return False  # "is said / reported to be held": reported speech, not irrealis
     if child.tag_ == "TO":
         return not (verb.dep_ in ("relcl", "acl") and any(
             c.lower_ in ("first", "last", "only", "second") for c in verb.head.children))
@@ -530,6 +564,21 @@ def _title_case(sdoc: Doc) -> bool:
     """A headline ("Orlov Seen in New Video"): most longer words capitalised."""
     words = [t for t in sdoc if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _whole_date(ent: Span) -> str:
+    """A date NER cut in two ("Oct. 7" | ", 2023"), or one of those halves: joined."""
+    doc = ent.doc
+    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    i = ents.index(ent) if ent in ents else -1
+    start, end = ent.start, ent.end
+    if 0 <= i < len(ents) - 1 and ents[i + 1].start <= end + 1 and (
+            ents[i + 1].start == end or doc[end].text == ","):
+        end = ents[i + 1].end
+    if i > 0 and ents[i - 1].end >= start - 1 and (
+            ents[i - 1].end == start or doc[start - 1].text == ","):
+        start = ents[i - 1].start
+    return doc[start:end].text
 
 
 def _group_of_members(tok: Token) -> Token | None:

@@ -59,7 +59,8 @@ class Progress:
             self.claims.extend(
                 {"article_id": event.article_id, "entity_id": event.entity_id,
                  "entity": event.entity_name, "attribute": c.attribute, "value": c.value,
-                 "attribution": c.attribution, "sentence": c.sentence}
+                 "attribution": c.attribution, "qualifier": c.qualifier,
+                 "sentence": c.sentence}
                 for event in outcome.claims for c in event.claims)
         elif outcome.stage == "profile":
             self.pending_claims -= 1

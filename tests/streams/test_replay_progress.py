@@ -16,6 +16,6 @@ def test_extract_outcome_claims_are_listed_per_article() -> None:
     progress.record(Outcome("extract", "enriched", "w1", count=1, claims=(event,)))
     assert progress.claims == [{"article_id": "w1", "entity_id": "daniel-orlov",
                                 "entity": "Daniel Orlov", "attribute": "status",
-                                "value": "held", "attribution": None,
+                                "value": "held", "attribution": None, "qualifier": None,
                                 "sentence": "Daniel Orlov is held."}]
     assert progress.pending_claims == 1
