@@ -224,6 +224,8 @@ class ClaimExtractor:
             return None
         if "trigger" in nodes and self._negated_or_hedged(anchor):
             return None
+        if rule.get("intransitive") and any(c.dep_ == "dobj" for c in nodes["trigger"].children):
+            return None  # "missing his left hand" is no disappearance
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
             return None
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
@@ -443,6 +445,14 @@ def _set_refers(tok: Token) -> None:
                     pobj._.ww_refers = True
 
 
+def _own(head: Token) -> bool:
+    """Does a clause on this noun speak of the target? A clause on "Orlov and Varga"
+    hangs on Orlov and may be his alone: only the target's own noun, or one standing
+    for it that is not the head of a coordination."""
+    return bool(head._.ww_target or head._.ww_refers and not any(
+        c.dep_ == "conj" for c in head.children))
+
+
 def _among_with_target(noun: Token) -> bool:
     """"Among those freed were Orlov and Varga" / "Orlov is among the prisoners held":
     ``noun`` is the object of "among" on a verb whose subject (or attribute) stands for
@@ -516,14 +526,10 @@ def _about(tok: Token, depth: int = 0) -> bool:
         if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
             return True
         if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-            return bool(tok.head._.ww_refers)
+            return _own(tok.head)
         return False
     if tok.dep_ in ("acl", "relcl"):
-        # a clause on "Orlov and Varga" may be Varga's alone: only the target's own
-        head = tok.head
-        own = head._.ww_target or head._.ww_refers and not any(
-            c.dep_ == "conj" for c in head.children)
-        return bool(own) or _among_with_target(head)
+        return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
