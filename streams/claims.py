@@ -2,8 +2,9 @@
 
 Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the target
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
-every sentence with a target mention, and the next sentence when it refers back with
-he/she/him/his/her and neither sentence names anybody else. Those sentences are parsed
+every sentence with a target mention, and each of the next ``FOLLOW`` sentences that
+refers back with he/she/him/his/her or opens on an epithet ("The 34-year-old ...", "The
+reporter ...") while no sentence from the mention on names anybody else. Those are parsed
 in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
 without sentence boundaries gets a rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
@@ -45,6 +46,7 @@ from streams.reldates import resolve_date
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+FOLLOW = 2  # sentences after a mention that may refer back to it (pronoun or epithet)
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
 _STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -151,14 +153,39 @@ class ClaimExtractor:
                 continue
             others = _inside(other_person_spans, lo, hi)
             out.append(_Candidate(sent.text, targets, others, not others, sent))
-            if i + 1 == len(sents) or others:
+            if others:
                 continue
-            nxt = sents[i + 1]
-            if (not _inside(other_person_spans, nxt.start_char, nxt.end_char)
-                    and not _inside(target_spans, nxt.start_char, nxt.end_char)
-                    and any(t.lower_ in PRONOUNS for t in nxt)):
-                out.append(_Candidate(nxt.text, (), (), True, nxt))
+            for nxt in sents[i + 1:i + 1 + FOLLOW]:
+                if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
+                        or _inside(target_spans, nxt.start_char, nxt.end_char)):
+                    break  # somebody else is named, or the target again (its own candidate)
+                epithet = self._epithet(nxt)
+                if epithet is not None:
+                    out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
+                elif any(t.lower_ in PRONOUNS for t in nxt):
+                    out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
+
+    def _epithet(self, sent: Span) -> tuple[int, int] | None:
+        """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...":
+        a sentence opening on a definite role or age that stands for the person last
+        named (the caller checks nobody else was named since). Returns the sentence-
+        relative span of its head word."""
+        words = list(sent)
+        if not words or words[0].lower_ != "the":
+            return None
+        roles = self.values.lexicons.get("role", {})
+        for j, tok in enumerate(words[1:6], start=1):
+            if fold(tok.text) in roles or tok.lower_ == "old" and words[j - 1].text == "-":
+                after = words[j + 1] if j + 1 < len(words) else None
+                if after is not None and (after.lower_ in ("of", "'s", "’s")
+                                          or after.text == "-"):
+                    return None  # "the reporter of", "the journalist's", "the 29-year-"
+                start = tok.idx - sent.start_char
+                return (start, start + len(tok.text))
+            if tok.is_punct and tok.text != "-":
+                return None
+        return None
 
     def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
         """Parsed sentences: from ``doc`` when it has a parse, else one ``nlp.pipe`` call

@@ -200,6 +200,12 @@ CONSTRUCTIONS = [
     ("Daniel Orlov has been held in a Calderan prison since his arrest on May 3.",
      "Daniel Orlov", (), {("held_by", "Calderan authorities")},
      {("location", "Calderan prison")}),
+    # across sentences: an epithet or a pronoun while nobody else is named
+    ("Daniel Orlov was freed on Monday. The 61-year-old had worked as a nurse in Vell.",
+     "Daniel Orlov", (), {("age", "61"), ("role", "aid_worker")}, set()),
+    ("Daniel Orlov was freed on Monday. His lawyer Tomas Varga spoke. The reporter, 32, "
+     "was kidnapped in 2024.", "Daniel Orlov", ("Tomas Varga",), {("status", "released")},
+     {("age", "32"), ("role", "journalist")}),
     # places
     ("Daniel Orlov was moved to Vell in May.", "Daniel Orlov", (), {("location", "Vell")},
      set()),
