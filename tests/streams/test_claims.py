@@ -206,6 +206,16 @@ CONSTRUCTIONS = [
     ("Daniel Orlov was freed on Monday. His lawyer Tomas Varga spoke. The reporter, 32, "
      "was kidnapped in 2024.", "Daniel Orlov", ("Tomas Varga",), {("status", "released")},
      {("age", "32"), ("role", "journalist")}),
+    # the object of a release may be a list the target is in; a relative is not the target
+    ("The Front has released eight hostages: five Thai nationals and two Calderans, civilian "
+     "Daniel Orlov and soldier Tomas Varga.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "released"), ("role", "civilian")}, {("role", "military")}),
+    ("The Front released Daniel Orlov's brother.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
+    ("Daniel Orlov was handed over to the Red Cross in Vell on Saturday.", "Daniel Orlov", (),
+     {("status", "released"), ("released_on", "2026-03-07")}, set()),
+    ("The Front failed to release civilian hostage Daniel Orlov.", "Daniel Orlov", (),
+     {("status", "held"), ("role", "civilian")}, {("status", "released")}),
     # places
     ("Daniel Orlov was moved to Vell in May.", "Daniel Orlov", (), {("location", "Vell")},
      set()),
