@@ -83,10 +83,17 @@ class Vocabulary:
         """Both none, or wirewatch's source names the gold's (one of its forms)."""
         if got is None or gold is None:
             return got is None and gold is None
-        names = {fold(gold), *(fold(p) for p in re.split(r"[()]", gold) if p.strip())}
-        names |= {f for f, g in self.forms.get("attribution", ()) if fold(g) in names}
-        key = fold(got)
+        names = {_source(gold), *(_source(p) for p in re.split(r"[()]", gold) if p.strip())}
+        names |= {_source(f) for f, g in self.forms.get("attribution", ())
+                  if _source(g) in names}
+        key = _source(got)
         return any(n and (n == key or _contains(key, n) or _contains(n, key)) for n in names)
+
+
+def _source(name: str) -> str:
+    """A source name folded for comparison: "the U.S. officials" ~ "US officials", "his
+    family" ~ "family"."""
+    return re.sub(r"^(?:his|her|their|its)\s+", "", fold(name).replace(".", ""))
 
 
 def _contains(text: str, part: str) -> bool:

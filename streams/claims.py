@@ -258,7 +258,9 @@ class ClaimExtractor:
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
         if value is None:
             return None
-        speaker = self._attribution(anchor)
+        # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
+        # writer's voice; a predicate under a speech verb is the speaker's
+        speaker = self._attribution(anchor) if "trigger" in nodes else None
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])

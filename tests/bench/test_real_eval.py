@@ -106,6 +106,8 @@ def test_vocabulary_folds_forms_and_contained_names() -> None:
     assert not VOCAB.attribution_matches("a spokesman", "Army (Col. Vell)")
     assert VOCAB.attribution_matches("Col. Vell", "Army (Col. Vell)")
     assert not VOCAB.attribution_matches(None, "Army (Col. Vell)")
+    assert VOCAB.attribution_matches("the U.N. monitors", "UN monitors")
+    assert VOCAB.attribution_matches("his family", "Orlov family")
 
 
 def test_shingle_overlap_is_a_share_of_the_shorter_text() -> None:

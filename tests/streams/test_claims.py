@@ -247,3 +247,11 @@ def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, t
     claims = [c for c in run(extractor, text, "Daniel Orlov") if c.attribute == "status"]
     assert [(c.value, c.qualifier) for c in claims] == [
         ("killed" if "killed" in text else "held", qualifier)]
+
+
+def test_a_description_is_the_writers_voice_a_predicate_the_speakers(
+        extractor: ClaimExtractor) -> None:
+    claims = run(extractor, "Officials said reporter Daniel Orlov, 34, was freed.",
+                 "Daniel Orlov")
+    assert {(c.attribute, c.value, c.attribution) for c in claims} == {
+        ("status", "released", "Officials"), ("role", "journalist", None), ("age", "34", None)}
