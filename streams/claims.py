@@ -284,7 +284,7 @@ class ClaimExtractor:
             return self.values.name(speaker[0])
         if kind == "lexicon":
             value = self.values.lexicon(attribute, _phrases(tok))
-            if value is not None and any(c.lower_ in self._former for c in tok.lefts):
+            if value is not None and self._former_before(tok):
                 return self.values.lexicon(attribute, [f"former {value}"]) or value
             return value
         if kind == "age":
@@ -318,6 +318,8 @@ class ClaimExtractor:
             if ent.label_ not in labels and not self.values.known(name) and not (
                     place and attribute == "location"):
                 return None
+            if attribute == "held_by" and self.values.lexicon("nationality", [name]):
+                return self._authorities(name)  # "released by Caldera": its authorities
             return self.values.name(name)
         if _title_case(sdoc):
             return None  # a headline capitalises every word: no name without NER
@@ -338,17 +340,29 @@ class ClaimExtractor:
         return [c for c in claims if not (c.background and c.attribute == "status"
                                           and top is not None and stage.get(c.value, top) < top)]
 
+    def _former_before(self, tok: Token) -> bool:
+        """"former" (or "ex-") just before the role word, wherever the parse hangs it:
+        "former Calderan marine Orlov", "a former U.S. marine"."""
+        for prev in reversed(tok.doc[max(tok.i - 3, 0):tok.i]):
+            if prev.lower_ in self._former:
+                return True
+            if not (prev._.ww_nation or prev.pos_ == "PROPN" or prev.is_punct):
+                return False
+        return False
+
     def _state(self, noun: Token) -> str | None:
         """A state's organ named by nationality ("the Calderan government", "a Calderan
-        court", "Calderan custody"): the government or court as written; a prison or
-        custody is the state's authorities. Without a nationality, no holder is named."""
+        court", "Calderan custody"): the state's authorities, one holder whichever organ
+        the article names. Without a nationality, no holder is named."""
         nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
                        and c._.ww_nation), None)
-        if nation is None:
-            return None
-        if noun.lemma_.lower() in self._places:  # prison, colony: where, and whose
-            return self.values.name(f"{nation.text} authorities")
-        return self.values.name(f"{nation.text} {noun.text}")
+        return self._authorities(nation.text) if nation is not None else None
+
+    def _authorities(self, nation: str) -> str:
+        """"<Nationality> authorities" for a country or its adjective ("Caldera",
+        "Calderan"): a state holds people through its authorities."""
+        canonical = self.values.lexicon("nationality", [nation]) or nation
+        return f"{canonical} authorities"
 
     def _latest_status(self, claims: list[Claim]) -> list[Claim]:
         """One sentence narrating "kidnapped ... then released" states its latest status."""
