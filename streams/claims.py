@@ -239,6 +239,8 @@ class ClaimExtractor:
         anchor = (nodes.get("trigger") or nodes.get("head") or nodes.get("target")
                   or nodes["about"])
         value_tok = nodes.get("value")
+        if "head" in nodes and not _own(nodes["head"]):
+            return None  # "Thai nationals and Calderans, Orlov": a conjunct, not the group
         if value_tok is not None:
             # the value hangs below the anchor, or is the noun the target is apposed to
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (

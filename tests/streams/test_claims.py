@@ -161,6 +161,13 @@ CONSTRUCTIONS = [
      ("Tomas Varga",), {("nationality", "Norvanian")}, {("nationality", "Calderan")}),
     ("Daniel Orlov is a dual Norvanian and Calderan citizen.", "Daniel Orlov", (),
      {("nationality", "Norvanian"), ("nationality", "Calderan")}, set()),
+    ("Three members of the Calderan family - Mira Kessling and her two sons - were killed.",
+     "Mira Kessling", (), {("nationality", "Calderan"), ("status", "killed")}, set()),
+    ("Daniel Orlov and his Calderan wife were freed.", "Daniel Orlov", (),
+     {("status", "released")}, {("nationality", "Calderan")}),
+    ("The Front has released eight hostages: five Thai nationals and two Calderans, civilian "
+     "Daniel Orlov and soldier Tomas Varga.", "Daniel Orlov", ("Tomas Varga",), set(),
+     {("nationality", "Thai")}),
     # roles
     ("Former marine Daniel Orlov was arrested in Vell.", "Daniel Orlov", (),
      {("role", "former_military")}, {("role", "military")}),
