@@ -305,18 +305,7 @@ class ClaimExtractor:
             place = any(t.lower_ in self._places for t in ent)
             if not place and ent.label_ == "PERSON" and any(t.i in others for t in ent):
                 return None  # another person
-            name = _entity_part(tok, ent)
-            owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
-                          and c.i < ent.start and not c._.ww_target and c.i not in others), None)
-            if owner is not None:  # "the Crimson Dawn's Northern Command" is one name
-                name = sdoc[owner.left_edge.i:ent.end].text
-            elif tok.i == ent.end - 1:  # NER split "Crimson Dawn | Northern Command"
-                lead = [t for t in _left_phrase(tok) if t.i < ent.start]
-                while lead and not (lead[0].pos_ == "PROPN" and lead[0].dep_ in (
-                        "compound", "nmod")):
-                    lead = lead[1:]
-                if lead and all(t.pos_ in ("PROPN", "PUNCT") for t in lead):
-                    name = sdoc[lead[0].i:ent.end].text
+            name = _whole_name(tok, ent, others)
             if ent.label_ not in labels and not self.values.known(name) and not (
                     place and attribute == "location"):
                 return None
@@ -615,6 +604,24 @@ def _title_case(sdoc: Doc) -> bool:
     """A headline ("Orlov Seen in New Video"): most longer words capitalised."""
     words = [t for t in sdoc if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _whole_name(tok: Token, ent: Span, others: set[int]) -> str:
+    """The name the value token ends: the entity's own part (``_entity_part``), with a
+    possessive owner ("the Crimson Dawn's Northern Command") or the proper nouns NER left
+    out before it ("Crimson Dawn | Northern Command") joined back."""
+    doc = ent.doc
+    owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+                  and c.i < ent.start and not c._.ww_target and c.i not in others), None)
+    if owner is not None:
+        return doc[owner.left_edge.i:ent.end].text
+    if tok.i == ent.end - 1:
+        lead = [t for t in _left_phrase(tok) if t.i < ent.start]
+        while lead and not (lead[0].pos_ == "PROPN" and lead[0].dep_ in ("compound", "nmod")):
+            lead = lead[1:]
+        if lead and all(t.pos_ in ("PROPN", "PUNCT") for t in lead):
+            return doc[lead[0].i:ent.end].text
+    return _entity_part(tok, ent)
 
 
 def _whole_date(ent: Span) -> str:
