@@ -9,7 +9,8 @@ in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse;
 without sentence boundaries gets a rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
 kept in a small LRU so the several watched entities of one article parse them once.
-Pronouns in a target sentence count as the target only when nobody else is named there.
+Pronouns in a target sentence count as the target when nobody else is named there, or
+when they come after the target and before anybody else.
 
 Negated, hedged or unreal claims ("was not released", "denied holding", "it is unclear
 whether", "efforts to free", "is due to be released") are DROPPED: they never produce the
@@ -439,10 +440,15 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         for t in span or ():
             t._.ww_target = True
-    if cand.pronoun_is_target:
-        for t in sdoc:
-            if t.lower_ in PRONOUNS:
-                t._.ww_target = True
+    # a pronoun is the target when nobody else is named in the sentence, or when it comes
+    # after the target and before anybody else ("Orlov was 31 when he was taken by Varga's
+    # men"; not "Varga told Orlov he ...")
+    after = min((s for s, _ in cand.targets), default=0)
+    before = min((s for s, _ in cand.others), default=len(sdoc.text) + 1)
+    for t in sdoc:
+        if t.lower_ in PRONOUNS and (cand.pronoun_is_target or cand.targets
+                                     and after < t.idx < before):
+            t._.ww_target = True
     for t in sdoc:
         t._.ww_refers = False
     for t in sdoc:

@@ -213,6 +213,12 @@ CONSTRUCTIONS = [
     ("Daniel Orlov was freed on Monday. His lawyer Tomas Varga spoke. The reporter, 32, "
      "was kidnapped in 2024.", "Daniel Orlov", ("Tomas Varga",), {("status", "released")},
      {("age", "32"), ("role", "journalist")}),
+    # a pronoun after the target and before anybody else is the target
+    ("Daniel Orlov was 31 when he was abducted in May 2012 while reporting on the uprising "
+     "against President Tomas Varga.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "held"), ("captured_on", "2012-05")}, set()),
+    ("Tomas Varga told Daniel Orlov he was free.", "Daniel Orlov", ("Tomas Varga",), set(),
+     {("status", "released")}),
     # the object of a release may be a list the target is in; a relative is not the target
     ("The Front has released eight hostages: five Thai nationals and two Calderans, civilian "
      "Daniel Orlov and soldier Tomas Varga.", "Daniel Orlov", ("Tomas Varga",),
