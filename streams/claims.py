@@ -334,7 +334,7 @@ class ClaimExtractor:
 
     def _former_before(self, tok: Token) -> bool:
         """"former" (or "ex-") just before the role word, wherever the parse hangs it:
-        "former Calderan marine Orlov", "a former U.S. marine"."""
+        "former Calderan marine Orlov", "a former Norvanian navy marine"."""
         for prev in reversed(tok.doc[max(tok.i - 3, 0):tok.i]):
             if prev.lower_ in self._former:
                 return True
