@@ -263,7 +263,8 @@ class ClaimExtractor:
             return None
         # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
         # writer's voice; a predicate under a speech verb is the speaker's
-        speaker = self._attribution(anchor) if "trigger" in nodes else None
+        descriptive = "trigger" not in nodes and self.attributes[attribute].get("descriptive")
+        speaker = None if descriptive else self._attribution(anchor)
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])
