@@ -647,9 +647,10 @@ def _whole_date(ent: Span) -> str:
 
 
 def _group_of_members(tok: Token) -> Token | None:
-    """The group of "members of X", "fighters from X", "militants aligned with X"."""
+    """The group of "members of X", "militants aligned with X" (not "militants from X":
+    where they come from is no group)."""
     for child in tok.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+        if child.dep_ == "prep" and child.lower_ == "of":
             return next((p for p in child.children if p.dep_ == "pobj"), None)
         if child.dep_ == "acl" and child.lemma_ in ("align", "link", "affiliate", "tie",
                                                     "loyal", "belong"):

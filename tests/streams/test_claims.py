@@ -200,6 +200,8 @@ CONSTRUCTIONS = [
      {("held_by", "Crimson Dawn Movement")}, set()),
     ("Daniel Orlov was held by Islamist militants in Vell.", "Daniel Orlov", (), set(),
      {("held_by", "Islamist")}),
+    ("Daniel Orlov was kidnapped by militants from Caldera.", "Daniel Orlov", (), set(),
+     {("held_by", "Calderan authorities"), ("held_by", "Caldera")}),
     ("Daniel Orlov is held by the Front's armed wing.", "Daniel Orlov", (),
      {("held_by", "Northern Liberation Front")}, set()),
     ("A Calderan court sentenced Daniel Orlov to six years in prison.", "Daniel Orlov", (),
