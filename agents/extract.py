@@ -40,7 +40,8 @@ def claim_rows(event: EntityClaims) -> tuple[dict[str, object], ...]:
     """The claims of one entity-claims message as plain rows (replay reports them)."""
     return tuple({"article_id": event.article_id, "entity_id": event.entity_id,
                   "entity": event.entity_name, "attribute": c.attribute, "value": c.value,
-                  "attribution": c.attribution, "sentence": c.sentence}
+                  "attribution": c.attribution, "qualifier": c.qualifier,
+                  "sentence": c.sentence}
                  for c in event.claims)
 
 

@@ -16,6 +16,7 @@ class ClaimRecord(faust.Record, serializer="json", include_metadata=False):
     value: str
     sentence: str
     attribution: str | None = None
+    qualifier: str | None = None  # "reportedly" / "allegedly": reported, kept
 
 
 class EntityClaims(faust.Record, serializer="json", include_metadata=False):

@@ -66,7 +66,8 @@ def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[Entity
             published_at=article.published_at,
             first_sentence=article.text[entity.sentences[0][0]:entity.sentences[0][1]].strip(),
             claims=[ClaimRecord(attribute=c.attribute, value=c.value, sentence=c.sentence,
-                                attribution=c.attribution) for c in claims],
+                                attribution=c.attribution, qualifier=c.qualifier)
+                    for c in claims],
         ))
     return events
 

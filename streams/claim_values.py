@@ -42,6 +42,7 @@ class ClaimValues:
     aliases: dict[str, str]
     canonical_names: tuple[str, ...]
     fuzzy_threshold: float
+    branches: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClaimValues:
@@ -55,11 +56,12 @@ class ClaimValues:
             attr: {fold(s): canonical for canonical, words in table.items()
                    for s in [canonical, *words]}
             for attr, table in data.items()
-            if attr not in ("aliases", "fuzzy_threshold") and isinstance(table, dict)
+            if attr not in ("aliases", "fuzzy_threshold", "branches") and isinstance(table, dict)
         }
         return cls(lexicons=lexicons, aliases=aliases,
                    canonical_names=tuple(aliases), fuzzy_threshold=float(
-                       data.get("fuzzy_threshold", 92)))
+                       data.get("fuzzy_threshold", 92)),
+                   branches=tuple(fold(b) for b in data.get("branches") or ()))
 
     def lexicon(self, attribute: str, candidates: list[str]) -> str | None:
         """The canonical value of the first candidate phrase the attribute's table knows."""
@@ -74,7 +76,12 @@ class ClaimValues:
         return fold(text) in self.aliases
 
     def name(self, text: str) -> str:
-        """Canonical organisation/place name: alias table, then fuzzy match, else as written."""
+        """Canonical organisation/place name: a group's branch is the group ("the Front's
+        armed wing", "the armed wing of the Front"), then the alias table, then a fuzzy
+        match, else as written."""
+        group = self._group_of_branch(clean_name(text))
+        if group is not None:
+            return self.name(group)
         key = fold(text)
         if key in self.aliases:
             return self.aliases[key]
@@ -84,6 +91,14 @@ class ClaimValues:
             if best is not None:
                 return self.aliases[best[0]]
         return clean_name(text)
+
+    def _group_of_branch(self, text: str) -> str | None:
+        for branch in self.branches:
+            for pattern in (rf"^(?P<g>.+?)(?:['’]s|s['’]|['’])\s+{re.escape(branch)}$",
+                            rf"^{re.escape(branch)}\s+of\s+(?P<g>.+)$"):
+                if (m := re.match(pattern, text, re.IGNORECASE)) is not None:
+                    return m["g"]
+        return None
 
     def normalise(self, attribute: str, value: str) -> str:
         """Canonical form of any attribute value (used again when profiles merge)."""

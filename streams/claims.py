@@ -2,18 +2,28 @@
 
 Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the target
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
-every sentence with a target mention, and the next sentence when it refers back with
-he/she/him/his/her and neither sentence names anybody else. Those sentences are parsed
+every sentence with a target mention, and each of the next ``FOLLOW`` sentences that
+refers back with he/she/him/his/her or opens on an epithet ("The 34-year-old ...", "The
+reporter ...") while no sentence from the mention on names anybody else. Those are parsed
 in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
 without sentence boundaries gets a rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
 kept in a small LRU so the several watched entities of one article parse them once.
-Pronouns in a target sentence count as the target only when nobody else is named there.
+Pronouns in a target sentence count as the target when nobody else is named there, or
+when they come after the target and before anybody else.
 
-Negated or hedged claims ("was not released", "denied holding", "it is unclear whether")
-are DROPPED: they never produce the value, and never its opposite. ``Claim.negated`` is
-therefore always False in the output; the field exists so a caller building claims from
-elsewhere can say so.
+Negated, hedged or unreal claims ("was not released", "denied holding", "it is unclear
+whether", "efforts to free", "is due to be released") are DROPPED: they never produce the
+value, and never its opposite. ``Claim.negated`` is therefore always False in the output;
+the field exists so a caller building claims from elsewhere can say so. Reported speech
+("reportedly", "allegedly", "is said to be held") is KEPT, with ``Claim.qualifier``.
+
+A predicate about a group is about each member the target is one of: "Orlov and Varga
+remain hostages", "the man, Orlov", "Orlov, one of the hostages killed", "among those
+freed were Orlov and Varga". A value never reaches the target through another person or
+another conjunct ("Orlov, 35, and Varga, 54"), nor a verb's value through its subject.
+A status told in the past, or by a title ("hostage Orlov"), is background: dropped when
+the article reports a later stage; otherwise each source's latest stage is kept.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ import re
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +42,13 @@ from spacy.matcher import DependencyMatcher
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
-from streams.claim_values import ClaimValues, clean_name
+from streams.claim_values import ClaimValues, clean_name, fold
 from streams.nlp import load_model
 from streams.reldates import resolve_date
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+FOLLOW = 2  # sentences after a mention that may refer back to it (pronoun or epithet)
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
 _STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -45,8 +56,15 @@ _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 _YEARS = re.compile(r"^\d{1,3}$")
+_MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
+_GROUP_DEPS = frozenset({"conj", "appos"})
+_REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confirm", "rumour",
+                        "rumor"})
+_PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                        "ten", "some", "several", "many", "each", "both", "all", "most",
+                        "among", "members", "member", "rest"})
 
-for _ext in ("ww_target", "ww_about"):
+for _ext in ("ww_target", "ww_about", "ww_refers", "ww_nation"):
     if not Token.has_extension(_ext):
         Token.set_extension(_ext, default=False)
 
@@ -60,6 +78,10 @@ class Claim:
     sentence: str
     attribution: str | None
     negated: bool = False
+    # a status told in the past ("was kidnapped in 2021"): background to a later stage
+    background: bool = field(default=False, compare=False)
+    # reported speech kept as a claim: "reportedly", "allegedly" (lexicon `qualifiers`)
+    qualifier: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,13 @@ class ClaimExtractor:
         self._hedges = frozenset(lexicon.get("hedges") or ())
         self._speech = frozenset(lexicon.get("speech_verbs") or ())
         self._members = frozenset(lexicon.get("member_nouns") or ())
+        self._former = frozenset(lexicon.get("former_modifiers") or ())
+        self._group_heads = frozenset(lexicon.get("group_heads") or ())
+        self._places = frozenset(lexicon.get("place_words") or ())
+        self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
+        self._qualifiers: dict[str, str] = {
+            word: name for name, words in (lexicon.get("qualifiers") or {}).items()
+            for word in [name, *words]}
         self._rules: dict[str, dict[str, Any]] = {r["id"]: r for r in data["rules"]}
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
@@ -127,14 +156,39 @@ class ClaimExtractor:
                 continue
             others = _inside(other_person_spans, lo, hi)
             out.append(_Candidate(sent.text, targets, others, not others, sent))
-            if i + 1 == len(sents) or others:
+            if others:
                 continue
-            nxt = sents[i + 1]
-            if (not _inside(other_person_spans, nxt.start_char, nxt.end_char)
-                    and not _inside(target_spans, nxt.start_char, nxt.end_char)
-                    and any(t.lower_ in PRONOUNS for t in nxt)):
-                out.append(_Candidate(nxt.text, (), (), True, nxt))
+            for nxt in sents[i + 1:i + 1 + FOLLOW]:
+                if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
+                        or _inside(target_spans, nxt.start_char, nxt.end_char)):
+                    break  # somebody else is named, or the target again (its own candidate)
+                epithet = self._epithet(nxt)
+                if epithet is not None:
+                    out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
+                elif any(t.lower_ in PRONOUNS for t in nxt):
+                    out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
+
+    def _epithet(self, sent: Span) -> tuple[int, int] | None:
+        """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...":
+        a sentence opening on a definite role or age that stands for the person last
+        named (the caller checks nobody else was named since). Returns the sentence-
+        relative span of its head word."""
+        words = list(sent)
+        if not words or words[0].lower_ != "the":
+            return None
+        roles = self.values.lexicons.get("role", {})
+        for j, tok in enumerate(words[1:6], start=1):
+            if fold(tok.text) in roles or tok.lower_ == "old" and words[j - 1].text == "-":
+                after = words[j + 1] if j + 1 < len(words) else None
+                if after is not None and (after.lower_ in ("of", "'s", "’s")
+                                          or after.text == "-"):
+                    return None  # "the reporter of", "the journalist's", "the 29-year-"
+                start = tok.idx - sent.start_char
+                return (start, start + len(tok.text))
+            if tok.is_punct and tok.text != "-":
+                return None
+        return None
 
     def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
         """Parsed sentences: from ``doc`` when it has a parse, else one ``nlp.pipe`` call
@@ -169,11 +223,14 @@ class ClaimExtractor:
         claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time
         for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
             claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, published_at)))
-        return list(claims)
+        return self._latest_status(self._drop_background(list(claims)))
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
         others = _mark(sdoc, cand)
+        nations = self.values.lexicons.get("nationality", {})
+        for t in sdoc:
+            t._.ww_nation = t.ent_type_ in ("NORP", "GPE") or fold(t.text) in nations
         found: list[Claim] = []
         for match_id, token_ids in self._dependency_matcher()(sdoc):
             rule = self._rules[self.nlp.vocab.strings[match_id]]
@@ -187,21 +244,40 @@ class ClaimExtractor:
     def _claim(self, rule: dict[str, Any], nodes: dict[str, Token], sdoc: Doc,
                others: set[int], published_at: str | None, sentence: str) -> Claim | None:
         attribute = rule["attribute"]
-        anchor = nodes.get("trigger") or nodes.get("target") or nodes["about"]
+        anchor = (nodes.get("trigger") or nodes.get("head") or nodes.get("target")
+                  or nodes["about"])
         value_tok = nodes.get("value")
-        if value_tok is not None and not _same_clause(value_tok, anchor):
+        if "head" in nodes and not _own(nodes["head"]):
+            return None  # "Thai nationals and Calderans, Orlov": a conjunct, not the group
+        if value_tok is not None:
+            # the value hangs below the anchor, or is the noun the target is apposed to
+            low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
+                value_tok, anchor)
+            if not _same_clause(low, high) or _crosses_other(low, high, others):
+                return None
+        if any(node is not anchor and node in anchor.ancestors
+               and _crosses_other(anchor, node, others)
+               for node in (nodes.get("target"), nodes.get("about")) if node is not None):
             return None
         if "trigger" in nodes and self._negated_or_hedged(anchor):
             return None
+        if rule.get("intransitive") and any(c.dep_ == "dobj" for c in nodes["trigger"].children):
+            return None  # "missing his left hand" is no disappearance
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
             return None
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
         if value is None:
             return None
-        speaker = self._attribution(anchor)
+        # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
+        # writer's voice; a predicate under a speech verb is the speaker's
+        descriptive = "trigger" not in nodes and self.attributes[attribute].get("descriptive")
+        speaker = None if descriptive else self._attribution(anchor)
+        source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
-            return Claim(attribute, value, sentence, self.values.name(speaker[0]))
-        return Claim(attribute, value, sentence, speaker[0] if speaker else None)
+            source = self.values.name(speaker[0])
+        return Claim(attribute, value, sentence, source, background=attribute == "status" and (
+            bool(rule.get("background")) or _told_in_past(anchor)),
+            qualifier=self._qualifier(anchor))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                others: set[int], published_at: str | None) -> str | None:
@@ -210,35 +286,83 @@ class ClaimExtractor:
         if kind == "fixed":
             return str(rule["value"])
         assert tok is not None, f"rule {rule['id']} needs a 'value' node"
-        if tok._.ww_target or tok.i in others:
-            return None
+        if tok._.ww_target or tok.i in others and tok.ent_type_ in ("PERSON", ""):
+            return None  # (a place the article's NER took for a person is no person)
         if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
             speaker = self._attribution(tok)
             if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
                 return None
             return self.values.name(speaker[0])
         if kind == "lexicon":
-            return self.values.lexicon(attribute, _phrases(tok))
+            value = self.values.lexicon(attribute, _phrases(tok))
+            if value is not None and self._former_before(tok):
+                return self.values.lexicon(attribute, [f"former {value}"]) or value
+            return value
         if kind == "age":
-            return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
+            return _age(tok)
         ent = _entity(tok, sdoc)
         if kind == "date":
-            return resolve_date(ent.text, published_at) if ent is not None else None
+            return resolve_date(_whole_date(ent), published_at) if ent is not None else None
+        if tok.lemma_.lower() in self._members:  # "members of / militants aligned with X"
+            group = _group_of_members(tok)
+            if group is not None:
+                return self._value(attribute, rule, group, sdoc, others, published_at)
+        if tok.lemma_.lower() in self._state_nouns:  # a holder, never a place name
+            return self._state(tok) if attribute == "held_by" else None
         labels = set(spec.get("labels") or ())
         if ent is not None:
-            if any(t.i in others for t in ent):
+            place = any(t.lower_ in self._places for t in ent)
+            if not place and ent.label_ == "PERSON" and any(t.i in others for t in ent):
+                return None  # another person
+            name = _whole_name(tok, ent, others)
+            if ent.label_ not in labels and not self.values.known(name) and not (
+                    place and attribute == "location"):
                 return None
-            name = _entity_part(tok, ent)
-            if ent.label_ not in labels and not self.values.known(name):
-                return None
+            if attribute == "held_by" and self.values.lexicon("nationality", [name]):
+                return self._authorities(name)  # "released by Caldera": its authorities
             return self.values.name(name)
-        phrase = [t for t in tok.lefts if t.dep_ in ("compound", "amod")] + [tok]
-        named = [e for t in phrase[:-1] if (e := _entity(t, sdoc)) is not None]
-        if named and tok.lemma_.lower() in self._members:  # "Crimson Dawn fighters"
-            return self.values.name(named[0].text)
-        if not any(t.pos_ == "PROPN" for t in phrase):
-            return None
-        return self.values.name(" ".join(t.text for t in phrase))
+        if _title_case(sdoc):
+            return None  # a headline capitalises every word: no name without NER
+        phrase = _left_phrase(tok)
+        if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
+            phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
+        if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
+            return None  # "armed men", "Islamist militants": no holder named
+        return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
+
+    def _drop_background(self, claims: list[Claim]) -> list[Claim]:
+        """An article telling "kidnapped in 2021 ... freed on Monday" (whoever says the
+        latter) reports the release: a status told in the past below the article's
+        latest stage is background, not a claim. Present states stay, per source."""
+        stage = self.status_stages
+        top = max((stage[c.value] for c in claims if c.attribute == "status"
+                   and c.value in stage), default=None)
+        return [c for c in claims if not (c.background and c.attribute == "status"
+                                          and top is not None and stage.get(c.value, top) < top)]
+
+    def _former_before(self, tok: Token) -> bool:
+        """"former" (or "ex-") just before the role word, wherever the parse hangs it:
+        "former Calderan marine Orlov", "a former Norvanian navy marine"."""
+        for prev in reversed(tok.doc[max(tok.i - 3, 0):tok.i]):
+            if prev.lower_ in self._former:
+                return True
+            if not (prev._.ww_nation or prev.pos_ == "PROPN" or prev.is_punct):
+                return False
+        return False
+
+    def _state(self, noun: Token) -> str | None:
+        """A state's organ named by nationality ("the Calderan government", "a Calderan
+        court", "Calderan custody"): the state's authorities, one holder whichever organ
+        the article names. Without a nationality, no holder is named."""
+        nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
+                       and c._.ww_nation), None)
+        return self._authorities(nation.text) if nation is not None else None
+
+    def _authorities(self, nation: str) -> str:
+        """"<Nationality> authorities" for a country or its adjective ("Caldera",
+        "Calderan"): a state holds people through its authorities."""
+        canonical = self.values.lexicon("nationality", [nation]) or nation
+        return f"{canonical} authorities"
 
     def _latest_status(self, claims: list[Claim]) -> list[Claim]:
         """One sentence narrating "kidnapped ... then released" states its latest status."""
@@ -258,7 +382,7 @@ class ClaimExtractor:
             if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges:
                 return True
             for child in tok.children:
-                if child.dep_ == "neg":
+                if child.dep_ == "neg" or _irrealis_aux(child, tok):
                     return True
                 if child.dep_ in ("aux", "advmod", "mark", "acomp") and (
                         child.lemma_.lower() in self._hedges or child.lower_ in self._hedges):
@@ -268,10 +392,29 @@ class ClaimExtractor:
                 return False
             tok = tok.head
 
-    def _attribution(self, trigger: Token) -> tuple[str, str] | None:
-        """Who asserts the claim: "according to Y", or the subject of a speech verb above."""
+    def _qualifier(self, trigger: Token) -> str | None:
+        """"reportedly" / "allegedly" on the claim's clause ("is reportedly held", "is
+        said to be held"), as the lexicon names it; None for a plain assertion."""
         tok = trigger
         while True:
+            for child in tok.children:
+                if child.dep_ in ("advmod", "amod") and child.lower_ in self._qualifiers:
+                    return self._qualifiers[child.lower_]
+            if tok.dep_ == "xcomp" and tok.head.tag_ == "VBN" and (
+                    tok.head.lower_ in self._qualifiers):  # "is said / alleged to"
+                return self._qualifiers[tok.head.lower_]
+            if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS:
+                return None
+            tok = tok.head
+
+    def _attribution(self, trigger: Token) -> tuple[str, str] | None:
+        """Who asserts the claim: "according to Y", or the subject of a speech verb above
+        (not when the claim sits in that subject: "the man holding X said" is the
+        article's description of the man)."""
+        tok = trigger
+        while True:
+            if tok.dep_ in _SUBJ_DEPS and tok.head.lemma_.lower() in self._speech:
+                return None
             for child in tok.children:
                 if child.lower_ == "according":
                     for to in child.children:
@@ -279,7 +422,8 @@ class ClaimExtractor:
                         if pobj is not None:
                             return _speaker(pobj)
             if tok.i != trigger.i and tok.lemma_.lower() in self._speech:
-                subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
+                # "Orlov is said to be held": a passive speech verb names no speaker
+                subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 if subj is not None:
                     return _speaker(subj)
             if tok.head.i == tok.i:
@@ -313,13 +457,121 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         for t in span or ():
             t._.ww_target = True
-    if cand.pronoun_is_target:
-        for t in sdoc:
-            if t.lower_ in PRONOUNS:
-                t._.ww_target = True
+    # a pronoun is the target when nobody else is named in the sentence, or when it comes
+    # after the target and before anybody else ("Orlov was 31 when he was taken by Varga's
+    # men"; not "Varga told Orlov he ...")
+    after = min((s for s, _ in cand.targets), default=0)
+    before = min((s for s, _ in cand.others), default=len(sdoc.text) + 1)
+    for t in sdoc:
+        if t.lower_ in PRONOUNS and (cand.pronoun_is_target or cand.targets
+                                     and after < t.idx < before):
+            t._.ww_target = True
+    for t in sdoc:
+        t._.ww_refers = False
+    for t in sdoc:
+        if t._.ww_target:
+            _set_refers(t)
     for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _set_refers(tok: Token) -> None:
+    """Mark the nouns that stand for the target or a set holding it: the target; a noun
+    whose conjuncts or appositions do ("Orlov and Varga", "the man, Orlov", "her sons,
+    Ari and Tomas"); an apposition of one ("Orlov, a teacher"); and the set a partitive
+    apposition picks from ("Orlov, one of the hostages killed")."""
+    tok._.ww_refers = True
+    head = tok.head
+    if tok.dep_ in _SUBJ_DEPS:  # "Orlov is one of the hostages held in Vell"
+        for verb in (head, *(c for c in head.children if c.dep_ == "xcomp")):
+            if verb.lemma_ == "be":
+                for attr in verb.children:
+                    if attr.dep_ == "attr" and not attr._.ww_refers:
+                        _set_refers(attr)
+    if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
+        _set_refers(head)
+    for child in tok.children:
+        if (child.dep_ == "appos" and not child._.ww_refers and not child._.ww_target
+                and child.pos_ != "PROPN"):  # "Orlov, a teacher", not "Orlov, Varga"
+            _set_refers(child)
+        if child.dep_ == "prep" and child.lower_ in ("of", "among") and (
+                tok.lower_ in _PARTITIVE or tok.pos_ == "NUM"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and not pobj._.ww_refers:
+                    pobj._.ww_refers = True
+
+
+def _own(head: Token) -> bool:
+    """Does a clause on this noun speak of the target? A clause on "Orlov and Varga"
+    hangs on Orlov and may be his alone: only the target's own noun, or one standing
+    for it that is not the head of a coordination."""
+    return bool(head._.ww_target or head._.ww_refers and not any(
+        c.dep_ == "conj" for c in head.children))
+
+
+def _among_with_target(noun: Token) -> bool:
+    """"Among those freed were Orlov and Varga" / "Orlov is among the prisoners held":
+    ``noun`` is the object of "among" on a verb whose subject (or attribute) stands for
+    the target."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "among" or prep.head.i == prep.i:
+        return False
+    verb = prep.head
+    return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
+
+
+def _told_in_past(trigger: Token) -> bool:
+    """A verb (with its auxiliaries, or the verb it complements: "remains held") in no
+    present tense: "was kidnapped", "had been held", "kidnapped in May, Orlov ..."."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    verbs = [trigger]
+    if trigger.dep_ in ("xcomp", "acomp", "oprd") and trigger.head.i != trigger.i:
+        verbs.append(trigger.head)
+    tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
+        "aux", "auxpass")}
+    return not tags & {"VBZ", "VBP", "MD"}
+
+
+def _irrealis_aux(child: Token, verb: Token) -> bool:
+    """An infinitive ("efforts to free", "failing to release", "due to be released") or a
+    base-form auxiliary ("insisted he be released") makes a predicate unreal — unless the
+    infinitive is "the first/last/only ... to be held", which states a fact."""
+    if child.dep_ not in ("aux", "auxpass"):
+        return False
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in _REPORTING:
+        return False  # "is said / reported to be held": reported speech, not irrealis
+    if child.tag_ == "TO":
+        return not (verb.dep_ in ("relcl", "acl") and any(
+            c.lower_ in ("first", "last", "only", "second") for c in verb.head.children))
+    return child.tag_ == "VB"
+
+
+def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
+    """The value reaches the anchor through another person or another conjunct: "Orlov
+    and 80-year-old Varga", "Orlov, 35, and Norvanian engineer Varga" give Orlov nothing
+    of Varga's; nor does a verb's date reach it through the subject ("Orlov, a nurse in
+    Caldera since 1991, was kidnapped in May")."""
+    verb = anchor.pos_ in ("VERB", "AUX")
+    tok = value
+    while tok.i != anchor.i:
+        if tok.i != value.i and (tok.i in others or tok.dep_ == "conj" and not tok._.ww_target
+                                 or verb and tok.dep_ in _SUBJ_DEPS):
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _age(tok: Token) -> str | None:
+    """Years ("34", "34-year-old") or, for infants, months ("10-month-old" -> "10 months")."""
+    unit = tok.head.lower_ if tok.head.i != tok.i else ""
+    if unit.startswith("month") or any(t.lower_.startswith("month")
+                                       for t in tok.doc[tok.i + 1:tok.i + 3]):
+        return f"{tok.text} months" if _MONTHS.match(tok.text) else None
+    return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
 
 
 def _about(tok: Token, depth: int = 0) -> bool:
@@ -328,13 +580,13 @@ def _about(tok: Token, depth: int = 0) -> bool:
         return False
     subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
     if subj is not None:
-        if subj._.ww_target or any(c._.ww_target for c in subj.conjuncts):
+        if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
             return True
         if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-            return bool(tok.head._.ww_target)
+            return _own(tok.head)
         return False
     if tok.dep_ in ("acl", "relcl"):
-        return bool(tok.head._.ww_target)
+        return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
@@ -367,7 +619,70 @@ def _entity_part(tok: Token, ent: Span) -> str:
                 return False
             t = t.head
         return True
-    return " ".join(t.text for t in ent if own(t)) or ent.text
+    mine = [t for t in ent if own(t)]
+    return ent.doc[mine[0].i:mine[-1].i + 1].text if mine else ent.text
+
+
+def _title_case(sdoc: Doc) -> bool:
+    """A headline ("Orlov Seen in New Video"): most longer words capitalised."""
+    words = [t for t in sdoc if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _whole_name(tok: Token, ent: Span, others: set[int]) -> str:
+    """The name the value token ends: the entity's own part (``_entity_part``), with a
+    possessive owner ("the Crimson Dawn's Northern Command") or the proper nouns NER left
+    out before it ("Crimson Dawn | Northern Command") joined back."""
+    doc = ent.doc
+    owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+                  and c.i < ent.start and not c._.ww_target and c.i not in others), None)
+    if owner is not None:
+        return doc[owner.left_edge.i:ent.end].text
+    if tok.i == ent.end - 1:
+        lead = [t for t in _left_phrase(tok) if t.i < ent.start]
+        while lead and not (lead[0].pos_ == "PROPN" and lead[0].dep_ in ("compound", "nmod")):
+            lead = lead[1:]
+        if lead and all(t.pos_ in ("PROPN", "PUNCT") for t in lead):
+            return doc[lead[0].i:ent.end].text
+    return _entity_part(tok, ent)
+
+
+def _whole_date(ent: Span) -> str:
+    """A date NER cut in two ("Oct. 7" | ", 2023"), or one of those halves: joined."""
+    doc = ent.doc
+    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    i = ents.index(ent) if ent in ents else -1
+    start, end = ent.start, ent.end
+    if 0 <= i < len(ents) - 1 and ents[i + 1].start <= end + 1 and (
+            ents[i + 1].start == end or doc[end].text == ","):
+        end = ents[i + 1].end
+    if i > 0 and ents[i - 1].end >= start - 1 and (
+            ents[i - 1].end == start or doc[start - 1].text == ","):
+        start = ents[i - 1].start
+    return doc[start:end].text
+
+
+def _group_of_members(tok: Token) -> Token | None:
+    """The group of "members of X", "militants aligned with X" (not "militants from X":
+    where they come from is no group)."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((p for p in child.children if p.dep_ == "pobj"), None)
+        if child.dep_ == "acl" and child.lemma_ in ("align", "link", "affiliate", "tie",
+                                                    "loyal", "belong"):
+            return next((p for prep in child.children if prep.dep_ == "prep"
+                         for p in prep.children if p.dep_ == "pobj"), None)
+    return None
+
+
+def _left_phrase(tok: Token) -> list[Token]:
+    """The noun and the modifiers before it, as written ("the Palestinian Crimson Dawn
+    cell" -> Palestinian Crimson Dawn cell), without a leading determiner or punctuation."""
+    words = [t for t in tok.doc[tok.left_edge.i:tok.i + 1]]
+    while words[:-1] and (words[0].dep_ in ("det", "predet", "punct", "case")
+                          or words[0].pos_ == "PRON"):
+        words = words[1:]
+    return words
 
 
 def _phrases(tok: Token) -> list[str]:
@@ -375,9 +690,10 @@ def _phrases(tok: Token) -> list[str]:
     cut = {t.i for c in tok.children if c.dep_ in ("relcl", "appos", "acl")
            for t in c.subtree}
     subtree = [t for t in tok.subtree if t.i not in cut and t.dep_ != "punct"]
-    compound = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
-    return [" ".join(t.text for t in subtree), " ".join(t.text for t in compound),
-            tok.text, tok.lemma_]
+    mods = [t for t in tok.lefts if t.dep_ in ("compound", "amod")]
+    # "Christian humanitarian worker": "humanitarian worker" before "worker"
+    chains = [" ".join(t.text for t in [*mods[i:], tok]) for i in range(len(mods))]
+    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_]
 
 
 def _speaker(tok: Token) -> tuple[str, str] | None:

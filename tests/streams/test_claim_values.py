@@ -32,3 +32,13 @@ def test_lexicon(values: ClaimValues, attribute: str, word: str, value: str) -> 
 
 def test_lexicon_unknown_word(values: ClaimValues) -> None:
     assert values.lexicon("role", ["hostage"]) is None
+
+
+@pytest.mark.parametrize("name", ["the Front's armed wing", "NLF's military wing",
+                                  "the armed wing of the Northern Liberation Front"])
+def test_a_groups_branch_is_the_group(values: ClaimValues, name: str) -> None:
+    assert values.name(name) == "Northern Liberation Front"
+
+
+def test_a_branch_of_an_unknown_group_is_that_group(values: ClaimValues) -> None:
+    assert values.name("the Western Militia's armed wing") == "Western Militia"

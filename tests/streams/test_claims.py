@@ -167,3 +167,158 @@ def test_a_250_kb_article_with_thousands_of_sentences_about_one_name_is_extracte
                            [m.span() for m in re.finditer("Daniel Orlov", text)], [], PUBLISHED)
     assert fresh.sentences_parsed == len(about) > fresh._cache_size
     assert {c.value for c in claims if c.attribute == "age"} == {str(20 + i) for i in range(60)}
+
+
+# Constructions of real wire prose (invented sentences): each positive with its guard.
+CONSTRUCTIONS = [
+    # coordination: each named member carries the predicate, a clause on one stays his
+    ("Daniel Orlov and Tomas Varga remain hostages.", "Tomas Varga", ("Daniel Orlov",),
+     {("status", "held")}, set()),
+    ("Daniel Orlov, who was freed, and Tomas Varga spoke to reporters.", "Tomas Varga",
+     ("Daniel Orlov",), set(), {("status", "released")}),
+    # appositions and partitives, both ways
+    ("Mira Kessling and her two sons, Ari and Tomas Varga, were killed in the strike.",
+     "Tomas Varga", ("Mira Kessling", "Ari"), {("status", "killed")}, set()),
+    ("Daniel Orlov, one of the six hostages killed by their captors, was a teacher.",
+     "Daniel Orlov", (), {("status", "killed"), ("role", "civilian")}, set()),
+    ("Daniel Orlov met one of the six hostages killed by their captors.", "Daniel Orlov", (),
+     set(), {("status", "killed")}),
+    ("Among those freed by the Front were Daniel Orlov and Tomas Varga.", "Tomas Varga",
+     ("Daniel Orlov",), {("status", "released")}, set()),
+    ("Daniel Orlov is one of the last hostages held in Vell.", "Daniel Orlov", (),
+     {("status", "held"), ("location", "Vell")}, set()),
+    ("Daniel Orlov is the brother of a man who was kidnapped in Vell.", "Daniel Orlov", (),
+     set(), {("status", "held"), ("location", "Vell")}),
+    ("The missing Norvanian journalist, Daniel Orlov, was last seen in Vell.", "Daniel Orlov",
+     (), {("role", "journalist"), ("nationality", "Norvanian")}, set()),
+    # one person's facts never go to the next
+    ("Mira Kessling and her sons, 6-year-old Ari and 10-month-old Tomas Varga, were seen.",
+     "Mira Kessling", ("Ari", "Tomas Varga"), set(), {("age", "6"), ("age", "10 months")}),
+    ("The militants released Daniel Orlov, 35, and Calderan engineer Tomas Varga, 54.",
+     "Tomas Varga", ("Daniel Orlov",), {("age", "54")}, {("age", "35")}),
+    ("Mr Orlov was kidnapped in Vell in 2021, while Mr Varga was kidnapped in Caldera in 2016.",
+     "Tomas Varga", ("Orlov",), {("captured_on", "2016")}, {("captured_on", "2021")}),
+    ("Daniel Orlov, a nurse in Caldera since 2019, was kidnapped in May 2025.", "Daniel Orlov",
+     (), {("captured_on", "2025-05")}, {("captured_on", "2019")}),
+    # ages and nationalities
+    ("The 10-month-old Tomas Varga was taken hostage.", "Tomas Varga", (),
+     {("age", "10 months")}, {("age", "10")}),
+    ("Norvanian-Calderan hostage Daniel Orlov was freed on Monday.", "Daniel Orlov", (),
+     {("nationality", "Norvanian"), ("nationality", "Calderan")}, set()),
+    ("Norvanian hostage Daniel Orlov met Calderan engineer Tomas Varga.", "Daniel Orlov",
+     ("Tomas Varga",), {("nationality", "Norvanian")}, {("nationality", "Calderan")}),
+    ("Daniel Orlov is a dual Norvanian and Calderan citizen.", "Daniel Orlov", (),
+     {("nationality", "Norvanian"), ("nationality", "Calderan")}, set()),
+    ("Three members of the Calderan family - Mira Kessling and her two sons - were killed.",
+     "Mira Kessling", (), {("nationality", "Calderan"), ("status", "killed")}, set()),
+    ("Daniel Orlov and his Calderan wife were freed.", "Daniel Orlov", (),
+     {("status", "released")}, {("nationality", "Calderan")}),
+    ("The Front has released eight hostages: five Thai nationals and two Calderans, civilian "
+     "Daniel Orlov and soldier Tomas Varga.", "Daniel Orlov", ("Tomas Varga",), set(),
+     {("nationality", "Thai")}),
+    # roles
+    ("Former marine Daniel Orlov was arrested in Vell.", "Daniel Orlov", (),
+     {("role", "former_military")}, {("role", "military")}),
+    ("Daniel Orlov, a Norvanian humanitarian worker, was kidnapped.", "Daniel Orlov", (),
+     {("role", "aid_worker")}, {("role", "civilian")}),
+    # nominalisations and states; irrealis and purpose are no status
+    ("Officials welcomed the release of Daniel Orlov.", "Daniel Orlov", (),
+     {("status", "released")}, set()),
+    ("Officials are pressing for the release of Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
+    ("Efforts to free Daniel Orlov have stalled.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
+    ("The Front was supposed to release Daniel Orlov on Monday.", "Daniel Orlov", (), set(),
+     {("status", "released"), ("released_on", "2026-03-09")}),
+    ("The remains of Daniel Orlov were returned on Monday.", "Daniel Orlov", (),
+     {("status", "killed")}, set()),
+    ("Daniel Orlov went missing in Caldera in October 2025.", "Daniel Orlov", (),
+     {("status", "missing"), ("captured_on", "2025-10")}, set()),
+    ("Daniel Orlov, missing his left hand, spoke to the camera.", "Daniel Orlov", (), set(),
+     {("status", "missing")}),
+    ("Daniel Orlov, who holds a Calderan passport, was freed.", "Daniel Orlov", (),
+     {("nationality", "Calderan"), ("status", "released")}, {("status", "held")}),
+    # a past capture is background to the release the article reports
+    ("Daniel Orlov, who was kidnapped in Vell in 2021, was freed on Monday.", "Daniel Orlov", (),
+     {("status", "released"), ("captured_on", "2021")}, {("status", "held")}),
+    ("Daniel Orlov was kidnapped in Vell in 2021.", "Daniel Orlov", (),
+     {("status", "held")}, set()),
+    # holders: whole names, a group's branch, a state's organs; generic heads name nobody
+    ("Daniel Orlov was taken hostage by a Crimson Dawn cell.", "Daniel Orlov", (),
+     {("held_by", "Crimson Dawn Movement")}, set()),
+    ("Daniel Orlov was held by Islamist militants in Vell.", "Daniel Orlov", (), set(),
+     {("held_by", "Islamist")}),
+    ("Daniel Orlov was kidnapped by militants from Caldera.", "Daniel Orlov", (), set(),
+     {("held_by", "Calderan authorities"), ("held_by", "Caldera")}),
+    ("Daniel Orlov is held by the Front's armed wing.", "Daniel Orlov", (),
+     {("held_by", "Northern Liberation Front")}, set()),
+    ("A Calderan court sentenced Daniel Orlov to six years in prison.", "Daniel Orlov", (),
+     {("held_by", "Calderan authorities"), ("status", "held")}, set()),
+    ("Daniel Orlov has been held in a Calderan prison since his arrest on May 3.",
+     "Daniel Orlov", (), {("held_by", "Calderan authorities")},
+     {("location", "Calderan prison")}),
+    # across sentences: an epithet or a pronoun while nobody else is named
+    ("Daniel Orlov was freed on Monday. The 61-year-old had worked as a nurse in Vell.",
+     "Daniel Orlov", (), {("age", "61"), ("role", "aid_worker")}, set()),
+    ("Daniel Orlov was freed on Monday. His lawyer Tomas Varga spoke. The reporter, 32, "
+     "was kidnapped in 2024.", "Daniel Orlov", ("Tomas Varga",), {("status", "released")},
+     {("age", "32"), ("role", "journalist")}),
+    # a pronoun after the target and before anybody else is the target
+    ("Daniel Orlov was 31 when he was abducted in May 2012 while reporting on the uprising "
+     "against President Tomas Varga.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "held"), ("captured_on", "2012-05")}, set()),
+    ("Tomas Varga told Daniel Orlov he was free.", "Daniel Orlov", ("Tomas Varga",), set(),
+     {("status", "released")}),
+    # the object of a release may be a list the target is in; a relative is not the target
+    ("The Front has released eight hostages: five Thai nationals and two Calderans, civilian "
+     "Daniel Orlov and soldier Tomas Varga.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "released"), ("role", "civilian")}, {("role", "military")}),
+    ("The Front released Daniel Orlov's brother.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
+    ("Daniel Orlov was handed over to the Red Cross in Vell on Saturday.", "Daniel Orlov", (),
+     {("status", "released"), ("released_on", "2026-03-07")}, set()),
+    ("The Front failed to release civilian hostage Daniel Orlov.", "Daniel Orlov", (),
+     {("status", "held"), ("role", "civilian")}, {("status", "released")}),
+    ("Daniel Orlov was freed by Caldera on Monday.", "Daniel Orlov", (),
+     {("held_by", "Calderan authorities")}, set()),
+    ("The former Calderan marine Daniel Orlov was freed.", "Daniel Orlov", (),
+     {("role", "former_military")}, {("role", "military")}),
+    # places
+    ("Daniel Orlov was moved to Vell in May.", "Daniel Orlov", (), {("location", "Vell")},
+     set()),
+    ("Daniel Orlov moved to Caldera in 2022.", "Daniel Orlov", (), set(),
+     {("location", "Caldera")}),
+    ("Daniel Orlov Seen In New Video Released By Front", "Daniel Orlov", (), set(),
+     {("location", "New Video")}),
+]
+
+
+@pytest.mark.parametrize(("text", "target", "others", "present", "absent"), CONSTRUCTIONS,
+                         ids=[c[0][:40] for c in CONSTRUCTIONS])
+def test_real_prose_constructions(extractor: ClaimExtractor, text: str, target: str,
+                                  others: tuple[str, ...], present: set[tuple[str, str]],
+                                  absent: set[tuple[str, str]]) -> None:
+    got = pairs(run(extractor, text, target, others))
+    assert present <= got, got
+    assert not absent & got, got
+
+
+@pytest.mark.parametrize(("text", "qualifier"), [
+    ("Daniel Orlov is reportedly held by the Front.", "reportedly"),
+    ("Daniel Orlov is said to be held in Vell.", "reportedly"),
+    ("Daniel Orlov was allegedly killed by his captors.", "allegedly"),
+    ("Daniel Orlov is held by the Front.", None),
+])
+def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, text: str,
+                                                    qualifier: str | None) -> None:
+    claims = [c for c in run(extractor, text, "Daniel Orlov") if c.attribute == "status"]
+    assert [(c.value, c.qualifier) for c in claims] == [
+        ("killed" if "killed" in text else "held", qualifier)]
+
+
+def test_a_description_is_the_writers_voice_a_predicate_the_speakers(
+        extractor: ClaimExtractor) -> None:
+    claims = run(extractor, "Officials said reporter Daniel Orlov, 34, was freed.",
+                 "Daniel Orlov")
+    assert {(c.attribute, c.value, c.attribution) for c in claims} == {
+        ("status", "released", "Officials"), ("role", "journalist", None), ("age", "34", None)}

@@ -177,7 +177,7 @@ def test_a_date_told_less_precisely_is_the_same_date() -> None:
 
 def test_journalist_and_former_soldier_are_compatible_roles() -> None:
     assert _one_by_one(("2026-03-01T00:00:00Z", "role", "journalist", None),
-                       ("2026-03-02T00:00:00Z", "role", "former military", None)) == [
+                       ("2026-03-02T00:00:00Z", "role", "former_military", None)) == [
         ("new_entity", None), ("new_detail", "role")]
     assert _one_by_one(("2026-03-01T00:00:00Z", "role", "civilian", None),
                        ("2026-03-02T00:00:00Z", "role", "military", None))[-1] == (
