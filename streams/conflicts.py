@@ -40,9 +40,11 @@ together, and all are the alert's evidence, each with its attribution and qualif
 * a different value that does not contradict (``conflict_rules.yaml``) is no conflict:
   the attribute is many-valued there (nationality), the two values are compatible
   (journalist and former military) or one holder is a more specific form of the other
-  (``new_detail``); they tell one event two ways (rescued, released), one date is the
-  other told less precisely (2026-02, 2026-02-15), or two ages imply the same birth
-  year from their articles' publication dates (recorded silently).
+  (a table, or an organ of the state the other names: ``new_detail``); they tell one
+  event two ways (rescued, released), one date is the other told less precisely
+  (2026-02, 2026-02-15) or with a year inferred from publication ("since October 7"),
+  or two ages imply the same birth year from their articles' publication dates
+  (recorded silently).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class Compatibility:
     compatible: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
     same_event: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
     more_specific: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    state_organs: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     dates: frozenset[str] = frozenset()
     age_attribute: str = "age"
     birth_year_tolerance: float = 1.0
@@ -96,6 +99,8 @@ class Compatibility:
             same_event=_pairs(data.get("same_event")),
             more_specific={a: {k: frozenset(v) for k, v in (table or {}).items()}
                            for a, table in (data.get("more_specific") or {}).items()},
+            state_organs={a: (spec["state"], frozenset(spec.get("organs") or ()))
+                          for a, spec in (data.get("state_organs") or {}).items()},
             dates=frozenset(data.get("dates") or ()),
             age_attribute=ages.get("attribute", "age"),
             birth_year_tolerance=float(ages.get("birth_year_tolerance", 1.0)),
@@ -107,16 +112,45 @@ class Compatibility:
         specific = self.more_specific.get(attribute, {})
         if pair in self.compatible.get(attribute, ()) or (
                 old.value in specific.get(new.value, ()) or new.value in specific.get(
-                    old.value, ())):
+                    old.value, ())) or self._organ(attribute, new.value, old.value):
             return "detail"
         if pair in self.same_event.get(attribute, ()):
             return "same"
-        if attribute in self.dates and _coarser(new.value, old.value):
+        if attribute in self.dates and (_coarser(new.value, old.value) or _year_yields(
+                new, old)):
             return "same"
         if attribute == self.age_attribute and _same_birth(new, old,
                                                            self.birth_year_tolerance):
             return "same"
         return None
+
+    def _organ(self, attribute: str, a: str, b: str) -> bool:
+        """One holder is an organ of the state the other names ("Calderan authorities",
+        "Calderan State Security Service")."""
+        if attribute not in self.state_organs:
+            return False
+        state, organs = self.state_organs[attribute]
+        for whole, part in ((a, b), (b, a)):
+            nation, words = value_key(whole).split(), value_key(part).split()
+            if len(nation) == 2 and nation[1] == state and len(words) > 1 and (
+                    words[0] == nation[0] and organs & set(words[1:])):
+                return True
+        return False
+
+
+def _year_written(rec: ValueRecord) -> bool:
+    return any(rec.value[:4] in (e["sentence"] or "") for e in rec.evidence)
+
+
+def _year_yields(new: ValueRecord, old: ValueRecord) -> bool:
+    """Two dates in different years with the same month (and day, as precise as the
+    coarser), one of them with a year its sentences never write: the inferred year
+    yields to the other ("since October 7", resolved to the latest October 7)."""
+    a, b = new.value.strip(), old.value.strip()
+    if len(a) < 7 or len(b) < 7 or a[:4] == b[:4]:
+        return False
+    return (a[4:] == b[4:] or _coarser(a[4:], b[4:])) and not (
+        _year_written(new) and _year_written(old))
 
 
 def _coarser(a: str, b: str) -> bool:

@@ -300,3 +300,33 @@ def test_profile_with_a_contested_value_round_trips() -> None:
     data = orjson.loads(orjson.dumps(profile.to_dict()))
     assert Profile.from_dict(data) == profile
     assert data["attributes"]["status"][1]["contested_by"] == ["crimson brigade"]
+
+
+def test_an_organ_of_a_state_is_a_more_specific_holder() -> None:
+    def holders(*values: str) -> list[tuple[str, str | None]]:
+        return _one_by_one(*((f"2026-03-0{i + 1}T00:00:00Z", "held_by", v, None)
+                             for i, v in enumerate(values)))
+    assert holders("Calderan authorities", "Calderan State Security Service") == [
+        ("new_entity", None), ("new_detail", "held_by")]
+    assert holders("Calderan National Police", "Calderan authorities") == [
+        ("new_entity", None), ("new_detail", "held_by")]
+    assert holders("Calderan authorities", "Calderan rebels")[-1] == ("conflict", "held_by")
+    assert holders("Calderan authorities", "Freedonian State Security Service")[-1] == (
+        "conflict", "held_by")
+
+
+def test_an_inferred_year_yields_to_a_stated_one() -> None:
+    stated = _claims("d1", "2025-11-01T00:00:00Z", [
+        ("captured_on", "2024-10-07", None, None, "Orlov was seized on 7 October 2024.")])
+    inferred = _claims("d2", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-10-07", None, None, "Orlov has been held since October 7.")])
+    _, alerts = run([stated, inferred])
+    assert kinds(alerts) == [("new_entity", None)]
+    both = _claims("d3", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-10-07", None, None, "Orlov was seized on 7 October 2025.")])
+    _, alerts = run([stated, both])
+    assert kinds(alerts)[-1] == ("conflict", "captured_on")
+    other_day = _claims("d4", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-10-09", None, None, "Orlov has been held since October 9.")])
+    _, alerts = run([stated, other_day])
+    assert kinds(alerts)[-1] == ("conflict", "captured_on")
