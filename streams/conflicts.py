@@ -327,7 +327,8 @@ def apply_claims(profile: Profile | None, event: EntityClaims, detected_at: str,
             if confirmed:  # a contested status stated now by another source
                 known.contested_by = []
                 others = [r for r in records if r is not known]
-                if _status(known, others, when, rules) == "status_change" and not is_new:
+                if _status(known, _established(others), when, rules) == "status_change" and (
+                        not is_new):
                     alerts.append(build_alert(
                         "status_change", entity, event.article_id, detected_at,
                         [Evidence(**ev) for ev in evs], attribute=attribute, value=value,
@@ -382,11 +383,14 @@ def _standing(kind: str | None, rec: ValueRecord,
               others: list[ValueRecord]) -> tuple[str | None, bool]:
     """A new status value's alert and whether it stays contested. A hedged claim never
     changes the status: against an established status it is a conflict, with none it is
-    a detail; a value that conflicts is contested. Either waits for a confirmation."""
+    a detail; a value that conflicts with an established status is contested. Either
+    waits for a confirmation. (A plain value against contested claims only is their
+    conflict, and the status.)"""
     hedged = _hedged(rec.evidence)
+    established = bool(_established(others))
     if kind == "status_change" and hedged:
-        kind = "conflict" if _established(others) else "new_detail"
-    return kind, hedged or kind == "conflict"
+        kind = "conflict" if established else "new_detail"
+    return kind, hedged or kind == "conflict" and established
 
 
 def _established(records: list[ValueRecord]) -> list[ValueRecord]:
@@ -464,10 +468,11 @@ def _status(rec: ValueRecord, prior: list[ValueRecord], when: str,
     """A status value against the established (uncontested) ones recorded before: the
     first status is a change from none; a higher stage from an article no older than the
     current status is a change, a lower one from an article no newer than its first
-    report is history; anything else is a conflict."""
+    report is history; anything else is a conflict. With contested claims only, a
+    contradicting value is their conflict."""
     established = _established(prior)
     if not established:
-        return "status_change"
+        return "conflict" if prior else "status_change"
     stage = rules.status_stages
     current = max(established, key=lambda o: _ts(o.last_seen))
     new, cur = stage.get(rec.value), stage.get(current.value)

@@ -330,3 +330,19 @@ def test_an_inferred_year_yields_to_a_stated_one() -> None:
         ("captured_on", "2025-10-09", None, None, "Orlov has been held since October 9.")])
     _, alerts = run([stated, other_day])
     assert kinds(alerts)[-1] == ("conflict", "captured_on")
+
+
+def test_a_plain_status_against_a_hedged_claim_is_their_conflict_and_the_status() -> None:
+    hedged = _claims("q1", "2026-01-10T00:00:00Z", [
+        ("status", "killed", "the Crimson Brigade", "allegedly",
+         "The Crimson Brigade claimed Orlov was killed.")])
+    held = _claims("q2", "2026-01-11T00:00:00Z", [
+        ("status", "held", "the army", None, "The army said Orlov is still held.")])
+    confirmed = _claims("q3", "2026-04-01T00:00:00Z", [
+        ("status", "killed", None, None, "Orlov's body was returned on Monday.")])
+    profile, alerts = run([hedged, held, confirmed])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status"),
+                             ("status_change", "status")]
+    assert alerts[1].value == "held" and alerts[1].previous[0].value == "killed"
+    assert alerts[2].value == "killed" and [p.value for p in alerts[2].previous] == ["held"]
+    assert not any(r.contested for r in profile.attributes["status"])
