@@ -42,7 +42,7 @@ together, and all are the alert's evidence, each with its attribution and qualif
   (journalist and former military) or one holder is a more specific form of the other
   (a table, or an organ of the state the other names: ``new_detail``); they tell one
   event two ways (rescued, released), one date is the other told less precisely
-  (2026-02, 2026-02-15) or with a year inferred from publication ("since October 7"),
+  (2026-02, 2026-02-15) or with a year inferred from publication ("since May 4"),
   or two ages imply the same birth year from their articles' publication dates
   (recorded silently).
 """
@@ -145,7 +145,7 @@ def _year_written(rec: ValueRecord) -> bool:
 def _year_yields(new: ValueRecord, old: ValueRecord) -> bool:
     """Two dates in different years with the same month (and day, as precise as the
     coarser), one of them with a year its sentences never write: the inferred year
-    yields to the other ("since October 7", resolved to the latest October 7)."""
+    yields to the other ("since May 4", resolved to the latest May 4)."""
     a, b = new.value.strip(), old.value.strip()
     if len(a) < 7 or len(b) < 7 or a[:4] == b[:4]:
         return False

@@ -317,17 +317,17 @@ def test_an_organ_of_a_state_is_a_more_specific_holder() -> None:
 
 def test_an_inferred_year_yields_to_a_stated_one() -> None:
     stated = _claims("d1", "2025-11-01T00:00:00Z", [
-        ("captured_on", "2024-10-07", None, None, "Orlov was seized on 7 October 2024.")])
+        ("captured_on", "2024-05-04", None, None, "Orlov was seized on 4 May 2024.")])
     inferred = _claims("d2", "2025-11-20T00:00:00Z", [
-        ("captured_on", "2025-10-07", None, None, "Orlov has been held since October 7.")])
+        ("captured_on", "2025-05-04", None, None, "Orlov has been held since May 4.")])
     _, alerts = run([stated, inferred])
     assert kinds(alerts) == [("new_entity", None)]
     both = _claims("d3", "2025-11-20T00:00:00Z", [
-        ("captured_on", "2025-10-07", None, None, "Orlov was seized on 7 October 2025.")])
+        ("captured_on", "2025-05-04", None, None, "Orlov was seized on 4 May 2025.")])
     _, alerts = run([stated, both])
     assert kinds(alerts)[-1] == ("conflict", "captured_on")
     other_day = _claims("d4", "2025-11-20T00:00:00Z", [
-        ("captured_on", "2025-10-09", None, None, "Orlov has been held since October 9.")])
+        ("captured_on", "2025-05-09", None, None, "Orlov has been held since May 9.")])
     _, alerts = run([stated, other_day])
     assert kinds(alerts)[-1] == ("conflict", "captured_on")
 
