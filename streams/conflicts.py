@@ -87,7 +87,7 @@ class Compatibility:
     state_organs: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     dates: frozenset[str] = frozenset()
     age_attribute: str = "age"
-    birth_year_tolerance: float = 1.0
+    birth_overlap: float = 0.1
 
     @classmethod
     def load(cls, path: Path | None = None) -> Compatibility:
@@ -103,7 +103,7 @@ class Compatibility:
                           for a, spec in (data.get("state_organs") or {}).items()},
             dates=frozenset(data.get("dates") or ()),
             age_attribute=ages.get("attribute", "age"),
-            birth_year_tolerance=float(ages.get("birth_year_tolerance", 1.0)),
+            birth_overlap=float(ages.get("birth_overlap", 0.1)),
         )
 
     def relation(self, attribute: str, new: ValueRecord, old: ValueRecord) -> str | None:
@@ -119,8 +119,7 @@ class Compatibility:
         if attribute in self.dates and (_coarser(new.value, old.value) or _year_yields(
                 new, old)):
             return "same"
-        if attribute == self.age_attribute and _same_birth(new, old,
-                                                           self.birth_year_tolerance):
+        if attribute == self.age_attribute and _same_birth(new, old, self.birth_overlap):
             return "same"
         return None
 
@@ -159,28 +158,45 @@ def _coarser(a: str, b: str) -> bool:
     return bool(short) and long.startswith(short) and long[len(short):][:1] == "-"
 
 
-def _years(age: str) -> float | None:
+def _age(age: str) -> tuple[float, float] | None:
+    """An age in years, and the width of its unit in years (29 -> (29, 1); "9 months"
+    -> (0.75, 1/12)): an age in whole units is a floor."""
     m = _AGE.match(age.lower())
     if m is None:
         return None
-    unit = (m.group(2) or "year").rstrip("s")
-    return float(m.group(1)) * _AGE_UNITS[unit]
+    unit = _AGE_UNITS[(m.group(2) or "year").rstrip("s")]
+    return float(m.group(1)) * unit, unit
 
 
-def _birth_years(rec: ValueRecord) -> list[float]:
-    """Birth times (in years) the age implies at each time the value was reported."""
-    years = _years(rec.value)
-    if years is None:
-        return []
-    return [_ts(t).timestamp() / _YEAR_SECONDS - years
-            for t in dict.fromkeys((rec.first_seen, rec.last_seen)) if t]
+def _birth_window(rec: ValueRecord) -> tuple[float, float] | None:
+    """When the person was born (in years), as the age says at each time it was
+    reported: an age of a at time t is a birth in (t - a - unit, t - a]. The reports'
+    windows meet; reports that cannot all be true (a stale copy) give their hull."""
+    age = _age(rec.value)
+    if age is None:
+        return None
+    years, unit = age
+    windows = [(t - years - unit, t - years) for t in (
+        _ts(w).timestamp() / _YEAR_SECONDS for w in dict.fromkeys(
+            (rec.first_seen, rec.last_seen)) if w)]
+    if not windows:
+        return None
+    lo, hi = max(w[0] for w in windows), min(w[1] for w in windows)
+    if lo >= hi:
+        lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
+    return lo, hi
 
 
-def _same_birth(new: ValueRecord, old: ValueRecord, tolerance: float) -> bool:
-    """Two ages given at different dates imply one birth year (29 in one year, 31 two
-    years later): age progression, not a contradiction."""
-    return any(abs(a - b) <= tolerance
-               for a in _birth_years(new) for b in _birth_years(old))
+def _same_birth(new: ValueRecord, old: ValueRecord, share: float) -> bool:
+    """Two ages given at different dates agree when the birth windows they imply share
+    at least ``share`` of the narrower one (29 in one year and 31 two years later: age
+    progression; 23 and 24 three days apart: a birthday in those three days is too
+    thin a chance, a contradiction)."""
+    a, b = _birth_window(new), _birth_window(old)
+    if a is None or b is None:
+        return False
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0 and overlap >= share * min(a[1] - a[0], b[1] - b[0])
 
 
 @dataclass(frozen=True)

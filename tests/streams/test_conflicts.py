@@ -346,3 +346,12 @@ def test_a_plain_status_against_a_hedged_claim_is_their_conflict_and_the_status(
     assert alerts[1].value == "held" and alerts[1].previous[0].value == "killed"
     assert alerts[2].value == "killed" and [p.value for p in alerts[2].previous] == ["held"]
     assert not any(r.contested for r in profile.attributes["status"])
+
+
+def test_ages_a_year_apart_days_apart_contradict() -> None:
+    assert _one_by_one(("2025-10-10T00:00:00Z", "age", "23", None),
+                       ("2026-04-24T00:00:00Z", "age", "23", None),
+                       ("2026-04-27T00:00:00Z", "age", "24", None))[-1] == ("conflict", "age")
+    # half a year later, the next age is a birthday between
+    assert _one_by_one(("2025-10-10T00:00:00Z", "age", "23", None),
+                       ("2026-04-27T00:00:00Z", "age", "24", None)) == [("new_entity", None)]
