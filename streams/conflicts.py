@@ -43,8 +43,8 @@ together, and all are the alert's evidence, each with its attribution and qualif
   (a table, or an organ of the state the other names: ``new_detail``); they tell one
   event two ways (rescued, released), one date is the other told less precisely
   (2026-02, 2026-02-15) or with a year inferred from publication ("since May 4"),
-  or two ages imply the same birth year from their articles' publication dates
-  (recorded silently).
+  or two ages, from their articles' publication dates, imply birth windows that
+  overlap (``birth_overlap``; recorded silently).
 """
 
 from __future__ import annotations
