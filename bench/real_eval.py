@@ -12,7 +12,10 @@ README says how they are labelled). The articles go through ONE in-process repla
   both record, how many carry the gold's attribution (a source, or none);
 * expected alerts met, by type: an alert of the same type about the same person, with
   the same new status (status_change) or on the same attribute (conflict); each alert
-  meets at most one expectation;
+  meets at most one expectation. A status_change from an article published before the
+  expected one meets nothing: the corpus's README counts the change at the first
+  article reporting the new status, and a contested claim before it (one source's
+  claim of a death, the confirmation later) is no change;
 * duplicates: labelled copy pairs with one of the two dropped, also counted over the pairs
   whose shared word 5-shingles are at least 45% of the shorter text (the copies text
   comparison can tie), and articles dropped that belong to no labelled pair;
@@ -138,27 +141,33 @@ def score_claims(gold: list[dict[str, Any]], got: list[dict[str, Any]], names: d
             "wrong": sorted(have.keys() - want.keys())}
 
 
-def _alert_matches(expected: dict[str, Any], alert: dict[str, Any], vocab: Vocabulary) -> bool:
+def _alert_matches(expected: dict[str, Any], alert: dict[str, Any], vocab: Vocabulary,
+                   published: dict[str, str]) -> bool:
     if alert["type"] != expected["type"] or fold(alert["entity"]) != fold(expected["entity"]):
         return False
     if expected["type"] == "status_change":
-        return vocab.value("status", alert.get("value")) == vocab.value("status", expected["to"])
+        early = published.get(alert["article_id"], "")[:10] < str(
+            expected.get("published_at") or "")[:10]
+        return not early and vocab.value("status", alert.get("value")) == vocab.value(
+            "status", expected["to"])
     if expected["type"] == "conflict":
         return alert.get("attribute") == expected["attribute"]
     return True
 
 
 def score_alerts(expected: list[dict[str, Any]], alerts: list[dict[str, Any]],
-                 vocab: Vocabulary) -> dict[str, Any]:
+                 vocab: Vocabulary, published: dict[str, str]) -> dict[str, Any]:
     """Expected alerts met by type (an alert at the expected article preferred), conflict
-    alerts outside the gold's (person, attribute) pairs, alerts in all."""
+    alerts outside the gold's (person, attribute) pairs, alerts in all; ``published``
+    maps article ids to their publication times."""
     used: set[int] = set()
     met: dict[str, list[int]] = {t: [0, 0, 0] for t in ALERT_TYPES}  # expected, met, on time
     unmet = []
     for exp in expected:
         counts = met.setdefault(exp["type"], [0, 0, 0])
         counts[0] += 1
-        fits = [i for i, a in enumerate(alerts) if i not in used and _alert_matches(exp, a, vocab)]
+        fits = [i for i, a in enumerate(alerts)
+                if i not in used and _alert_matches(exp, a, vocab, published)]
         fits.sort(key=lambda i: alerts[i]["article_id"] != exp["article"])
         if not fits:
             unmet.append(exp)
@@ -214,8 +223,10 @@ def entity_names(watchlist: dict[str, Any], report: dict[str, Any]) -> dict[str,
 
 
 def score(report: dict[str, Any], gold: dict[str, Any], watchlist: dict[str, Any],
-          bodies: dict[str, str], vocab: Vocabulary) -> dict[str, Any]:
-    """All figures of one replay report against the gold."""
+          bodies: dict[str, str], vocab: Vocabulary,
+          published: dict[str, str]) -> dict[str, Any]:
+    """All figures of one replay report against the gold (``bodies`` and ``published``:
+    the corpus's article texts and publication times by id)."""
     names = entity_names(watchlist, report)
     alerts = [{**a, "entity": names.get(fold(a["entity"]["name"]), a["entity"]["name"])}
               for a in report["alerts"]]
@@ -223,7 +234,7 @@ def score(report: dict[str, Any], gold: dict[str, Any], watchlist: dict[str, Any
         "articles": report["published"], "analysed": report["analysed"],
         "elapsed_s": report["elapsed_s"],
         "claims": score_claims(gold["claims"], report.get("claims", []), names, vocab),
-        "alerts": score_alerts(gold["expected_alerts"], alerts, vocab),
+        "alerts": score_alerts(gold["expected_alerts"], alerts, vocab, published),
         "duplicates": score_duplicates(gold["duplicates"], [d["id"] for d in report["duplicates"]],
                                        bodies),
     }
@@ -282,8 +293,9 @@ def main(corpus: Path, json_out: Path | None, vocab: Path, report_in: Path | Non
     gold = yaml.safe_load((corpus / "gold.yaml").read_text("utf-8"))
     watchlist = yaml.safe_load((corpus / "watchlist.yaml").read_text("utf-8"))
     articles = corpus / "articles.jsonl"
-    bodies = {a["id"]: a.get("body", "") for a in map(orjson.loads,
-                                                      articles.read_bytes().splitlines())}
+    corpus_articles = [orjson.loads(line) for line in articles.read_bytes().splitlines()]
+    bodies = {a["id"]: a.get("body", "") for a in corpus_articles}
+    published = {a["id"]: a.get("published_at") or "" for a in corpus_articles}
     if report_in is not None:
         report = orjson.loads(report_in.read_bytes())
     else:
@@ -294,7 +306,7 @@ def main(corpus: Path, json_out: Path | None, vocab: Path, report_in: Path | Non
         if save_report:
             save_report.write_bytes(result.to_json())
         report = orjson.loads(result.to_json())
-    figures = score(report, gold, watchlist, bodies, Vocabulary.load(vocab))
+    figures = score(report, gold, watchlist, bodies, Vocabulary.load(vocab), published)
     render(figures)
     if json_out:
         json_out.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))

@@ -20,6 +20,7 @@ class Evidence(faust.Record, serializer="json", include_metadata=False):
     sentence: str
     source: str | None = None
     attribution: str | None = None
+    qualifier: str | None = None  # "reportedly" / "allegedly": reported, not established
 
 
 class PreviousValue(faust.Record, serializer="json", include_metadata=False):

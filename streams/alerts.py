@@ -21,10 +21,10 @@ def alert_id(entity_id: str, type: str, attribute: str | None, value: str | None
 
 
 def evidence(article_id: str, sentence: str, source: str | None = None,
-             attribution: str | None = None) -> Evidence:
-    """One sentence backing a value."""
+             attribution: str | None = None, qualifier: str | None = None) -> Evidence:
+    """One sentence backing a value; ``qualifier`` is the hedge it reports it with."""
     return Evidence(article_id=article_id, sentence=sentence, source=source,
-                    attribution=attribution)
+                    attribution=attribution, qualifier=qualifier)
 
 
 def build_alert(type: str, entity: AlertEntity, article_id: str, detected_at: str,

@@ -9,9 +9,12 @@ A date without a year is the most recent past one ("March 3" in an article of th
 next year is last year's March 3), unless the phrase says which year ("3 March of last
 year", "this year", "next year") or looks forward ("next Monday", "tomorrow", "next
 March"), or falls within ``NEAR_FUTURE_DAYS`` after publication (a release "on March
-12" in an article of March 11 is tomorrow's, not one of a year ago). "Last March" in
-an article of March is the March a year before: "last" never names the current month
-or day.
+12" in an article of March 11 is tomorrow's, not one of a year ago). A phrase told in
+the past tense ("disappeared on March 14", "was seized in August") never resolves
+after publication: its day or month is the most recent past one. "Last March" in an
+article of March is the March a year before: "last" never names the current month or
+day. "N years ago" is a year; "exactly N years ago" ("N years ago to the day",
+"N years ago today") is the anniversary, a day.
 """
 
 from __future__ import annotations
@@ -36,6 +39,15 @@ _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _WHICH_YEAR = re.compile(r"\b(?:of\s+)?(last|previous|this|next|the\s+following)\s+year\b")
 _YEAR_OFFSET = {"last": -1, "previous": -1, "this": 0, "next": 1}
 _FORWARD = frozenset({"next", "coming", "upcoming"})
+_WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")  # "29-year-old" is one word
+# the past tense: an -ed form, or a common irregular past (participle)
+_PAST = frozenset({"was", "were", "had", "did", "went", "gone", "took", "taken", "held",
+                   "left", "fled", "came", "got", "began", "begun", "seen", "saw", "ago",
+                   "since", "died", "caught", "fell", "kept", "lost", "met", "ran"})
+# words that put an -ed form in the future ("is scheduled to be released on")
+_NOT_PAST = frozenset({"will", "shall", "to", "due", "expected", "scheduled", "set", "be",
+                       "planned", "tomorrow"})
+_EXACT = re.compile(r"\bexactly\b|\bto\s+the\s+day\b|\bago\s+today\b")
 NEAR_FUTURE_DAYS = 7
 # What a relative phrase may resolve to: a year of four digits, not 0000, and no sign.
 _CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -76,8 +88,16 @@ def _stated_year(t: str, pub: date | None) -> int | None:
     return pub.year + _YEAR_OFFSET.get(m.group(1), 1)
 
 
+def _past(words: list[str]) -> bool:
+    """The phrase tells a past event ("disappeared", "was seized"), nothing future."""
+    if _NOT_PAST & set(words) or _FORWARD & set(words):
+        return False
+    return any(w in _PAST or len(w) > 4 and w.endswith("ed") and w not in _MONTHS
+               for w in words)
+
+
 def _day(pub: date | None, year: int | None, month: int, day: int,
-         forward: bool = False) -> str | None:
+         forward: bool = False, past: bool = False) -> str | None:
     if year is None:
         if pub is None:
             return None
@@ -88,7 +108,7 @@ def _day(pub: date | None, year: int | None, month: int, day: int,
             ahead = NEAR_FUTURE_DAYS + 1
         if forward:
             year += ahead <= 0
-        elif ahead > NEAR_FUTURE_DAYS:
+        elif ahead > (0 if past else NEAR_FUTURE_DAYS):
             year -= 1
     try:
         return date(year, month, day).isoformat()
@@ -106,17 +126,18 @@ def resolve_date(text: str, published_at: str | None) -> str | None:
     if m := _ISO.search(t):
         return m.group(0)
     stated = _stated_year(t, pub)
-    forward = bool(_FORWARD & set(t.split()))
+    words = _WORDS.findall(t)
+    forward, past = bool(_FORWARD & set(words)), _past(words)
     for m in _DAY_MONTH.finditer(t):
         if m.group(2) in _MONTHS:
             year = int(m.group(3)) if m.group(3) else stated
-            return _day(pub, year, _MONTHS[m.group(2)], int(m.group(1)), forward)
+            return _day(pub, year, _MONTHS[m.group(2)], int(m.group(1)), forward, past)
     for m in _MONTH_DAY.finditer(t):
         if m.group(1) in _MONTHS and int(m.group(2)) <= 31:
             year = int(m.group(3)) if m.group(3) else stated
-            return _day(pub, year, _MONTHS[m.group(1)], int(m.group(2)), forward)
+            return _day(pub, year, _MONTHS[m.group(1)], int(m.group(2)), forward, past)
     if stated is not None:
-        for w in t.split():
+        for w in words:
             if w in _MONTHS and len(w) > 3:
                 return f"{stated}-{_MONTHS[w]:02d}"
     for m in _MONTH_YEAR.finditer(t):
@@ -137,15 +158,12 @@ def resolve_date(text: str, published_at: str | None) -> str | None:
 
 
 def _relative(t: str, pub: date) -> str | None:
-    words = t.split()
+    words = _WORDS.findall(t)
     forward = bool(_FORWARD & set(words))
     if "yesterday" in words:
         return (pub - timedelta(days=1)).isoformat()
     if "tomorrow" in words:
         return (pub + timedelta(days=1)).isoformat()
-    if {"today", "tonight"} & set(words) or "this" in words and {
-            "morning", "afternoon", "evening"} & set(words):
-        return pub.isoformat()
     if m := _AGO.search(t):
         n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS.get(m.group(1))
         if n is None:
@@ -153,9 +171,15 @@ def _relative(t: str, pub: date) -> str | None:
         unit = m.group(2)
         if unit in _UNIT_DAYS:
             return (pub - timedelta(days=n * _UNIT_DAYS[unit])).isoformat()
-        if unit == "month":
-            return "{}-{:02d}".format(*_shift_months(pub, n))
-        return str(pub.year - n)
+        months = n if unit == "month" else 12 * n
+        year, month = _shift_months(pub, months)
+        if _EXACT.search(t):  # the anniversary: the same day of the month, or its last
+            return date(year, month, min(pub.day, calendar.monthrange(year, month)[1])
+                        ).isoformat()
+        return f"{year}-{month:02d}" if unit == "month" else str(year)
+    if {"today", "tonight"} & set(words) or "this" in words and {
+            "morning", "afternoon", "evening"} & set(words):
+        return pub.isoformat()
     if "year" in words:
         return str(pub.year + (1 if forward else -1 if "last" in words else 0))
     if "month" in words:

@@ -15,6 +15,8 @@ WATCHLIST = {"entities": [{"name": "Daniel Orlov"}, {"name": "Tomas Varga"}]}
 BODY = "one two three four five six seven eight nine ten eleven twelve"
 BODIES = {"a1": BODY, "a2": BODY + " thirteen", "a3": "quite another text about the story here",
           "a4": "a fourth unrelated article with its own words in it"}
+PUBLISHED = {"a1": "2026-03-01T08:00:00Z", "a2": "2026-03-01T09:00:00Z",
+             "a3": "2026-03-05T08:00:00Z", "a4": "2026-03-06T08:00:00Z"}
 
 
 def gold_claim(article: str, entity: str, attribute: str, value: Any,
@@ -71,7 +73,7 @@ REPORT = {
 
 
 def test_claims_are_scored_through_the_vocabulary() -> None:
-    rows = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB)["claims"]["by_attribute"]
+    rows = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB, PUBLISHED)["claims"]["by_attribute"]
     assert rows["all"] == {"gold": 4, "recorded": 5, "right": 3, "precision": 0.6,
                            "recall": 0.75, "attribution": 0.667}
     assert rows["held_by"]["attribution"] == 1.0  # "the military" names "Army (Col. Vell)"
@@ -81,7 +83,7 @@ def test_claims_are_scored_through_the_vocabulary() -> None:
 
 
 def test_alerts_match_by_type_entity_and_value_or_attribute() -> None:
-    alerts = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB)["alerts"]
+    alerts = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB, PUBLISHED)["alerts"]
     assert alerts["met"] == {
         "new_entity": {"expected": 1, "met": 1, "at_article": 1},
         "status_change": {"expected": 1, "met": 0, "at_article": 0},  # held, not released
@@ -91,12 +93,24 @@ def test_alerts_match_by_type_entity_and_value_or_attribute() -> None:
     assert alerts["alerts"] == 4
 
 
+def test_a_status_change_before_the_expected_article_meets_nothing() -> None:
+    expected = [{"type": "status_change", "article": "a3", "published_at": "2026-03-05",
+                 "entity": "Tomas Varga", "to": "killed"}]
+    gold = {**GOLD, "expected_alerts": expected}
+    for article, met in (("a1", 0), ("a3", 1), ("a4", 1)):
+        report = {**REPORT, "alerts": [alert("status_change", "Tomas Varga", article,
+                                             "status", "killed")]}
+        alerts = score(report, gold, WATCHLIST, BODIES, VOCAB, PUBLISHED)["alerts"]
+        assert alerts["met"]["status_change"]["met"] == met
+
+
 def test_duplicates_count_pairs_and_wrong_drops() -> None:
-    dup = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB)["duplicates"]
+    dup = score(REPORT, GOLD, WATCHLIST, BODIES, VOCAB, PUBLISHED)["duplicates"]
     assert dup == {"pairs": 2, "caught": 2, "tieable_pairs": 1, "tieable_caught": 1,
                    "other_dropped": []}
     lone = {**REPORT, "duplicates": [{"id": "a5", "duplicate_of": "a1"}]}
-    assert score(lone, GOLD, WATCHLIST, BODIES, VOCAB)["duplicates"]["other_dropped"] == ["a5"]
+    dup = score(lone, GOLD, WATCHLIST, BODIES, VOCAB, PUBLISHED)["duplicates"]
+    assert dup["other_dropped"] == ["a5"]
 
 
 def test_vocabulary_folds_forms_and_contained_names() -> None:

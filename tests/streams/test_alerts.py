@@ -28,3 +28,13 @@ def test_built_alert_matches_schema_and_round_trips() -> None:
     validate(data, load_schema("alert"))
     assert Alert.from_data(data) == alert
     assert as_document(Alert.from_data(data)) == data
+
+
+def test_a_hedged_sentence_keeps_its_qualifier_in_the_alert() -> None:
+    ev = evidence("a2", "Orlov was reportedly moved to Rafah.", "Wire B", None, "reportedly")
+    alert = build_alert("new_detail", AlertEntity(id="daniel-orlov", name="Daniel Orlov"),
+                        "a2", "2026-03-11T09:00:00Z", [ev], "location", "Rafah")
+    data = as_document(alert)
+    validate(data, load_schema("alert"))
+    assert data["evidence"][0]["qualifier"] == "reportedly"
+    assert Alert.from_data(data).evidence[0].qualifier == "reportedly"

@@ -211,3 +211,147 @@ def test_ages_years_apart_compare_the_birth_years_they_imply() -> None:
 def test_an_infants_age_in_months() -> None:
     assert _one_by_one(("2023-10-10T00:00:00Z", "age", "9 months", None),
                        ("2024-10-10T00:00:00Z", "age", "1", None)) == [("new_entity", None)]
+
+
+def _claims(article: str, published: str,
+            claims: list[tuple[str, str, str | None, str | None, str]]) -> EntityClaims:
+    """An event whose claims carry (attribute, value, attribution, qualifier, sentence)."""
+    return EntityClaims(
+        entity_id="daniel-orlov", entity_name="Daniel Orlov", article_id=article,
+        first_sentence="Daniel Orlov.", kind="hostage", source=f"Wire {article}",
+        published_at=published,
+        claims=[ClaimRecord(attribute=a, value=v, attribution=who, qualifier=q, sentence=s)
+                for a, v, who, q, s in claims])
+
+
+NAMED = _claims("n0", "2026-01-05T00:00:00Z", [])  # named first, no status yet
+HELD = _claims("h0", "2026-01-05T00:00:00Z",
+               [("status", "held", None, None, "Orlov is held in Freedonia.")])
+
+
+def test_the_first_status_of_a_known_person_is_a_change_from_none() -> None:
+    released = _claims("r1", "2026-02-01T00:00:00Z",
+                       [("status", "released", None, None, "Militants released Orlov.")])
+    _, alerts = run([NAMED, released])
+    assert kinds(alerts) == [("new_entity", None), ("status_change", "status")]
+    assert alerts[1].value == "released" and alerts[1].previous == []
+    # in the article that first names the person, the claims fill the profile silently
+    _, alerts = run([released])
+    assert kinds(alerts) == [("new_entity", None)]
+
+
+def test_a_hedged_status_is_a_conflict_shown_with_its_qualifier() -> None:
+    hedged = _claims("k1", "2026-02-01T00:00:00Z", [
+        ("status", "killed", "a former guard", None, "Orlov was executed, a former guard says."),
+        ("status", "killed", None, "reportedly", "Orlov was reportedly executed in 2025.")])
+    profile, alerts = run([HELD, hedged])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status")]
+    assert [e.qualifier for e in alerts[1].evidence] == [None, "reportedly"]
+    assert profile.attributes["status"][1].contested
+    # the writer stating it plainly, beside the hedge, makes it a change
+    plain = _claims("k2", "2026-02-01T00:00:00Z", [
+        *[(c.attribute, c.value, c.attribution, c.qualifier, c.sentence) for c in hedged.claims],
+        ("status", "killed", None, None, "Orlov was killed.")])
+    _, alerts = run([HELD, plain])
+    assert kinds(alerts) == [("new_entity", None), ("status_change", "status")]
+
+
+def test_a_hedged_first_status_is_a_detail_until_confirmed() -> None:
+    hedged = _claims("h1", "2026-01-10T00:00:00Z", [
+        ("status", "held", None, "allegedly", "Orlov is allegedly held by the Crimson Brigade.")])
+    confirmed = _claims("h2", "2026-01-20T00:00:00Z", [
+        ("status", "held", "the army", None, "The army said Orlov is held by the Brigade.")])
+    _, alerts = run([NAMED, hedged, confirmed])
+    assert kinds(alerts) == [("new_entity", None), ("new_detail", "status"),
+                             ("status_change", "status")]
+    assert alerts[1].evidence[0].qualifier == "allegedly"
+
+
+CLAIMED = _claims("c1", "2026-02-01T00:00:00Z", [
+    ("status", "held", None, None, "Orlov, seized in May, is held in Freedonia."),
+    ("status", "killed", "the Crimson Brigade", None,
+     "The Crimson Brigade said Orlov was killed in an air strike.")])
+
+
+def test_a_contested_death_is_a_conflict_and_its_confirmation_the_change() -> None:
+    retold = _claims("c2", "2026-02-02T00:00:00Z", [
+        ("status", "killed", "the army", None,
+         "The army said it was checking the Crimson Brigade's claim that Orlov was killed.")])
+    again = _claims("c3", "2026-05-01T00:00:00Z", [
+        ("status", "killed", "the Crimson Brigade", None,
+         "The Brigade had said Orlov was killed.")])
+    confirmed = _claims("c4", "2026-06-01T00:00:00Z", [
+        ("status", "killed", "the army", None, "The army identified the body of Orlov.")])
+    later = _claims("c5", "2026-06-02T00:00:00Z", [
+        ("status", "killed", None, None, "Orlov was killed in captivity.")])
+    profile, alerts = run([NAMED, CLAIMED, retold, again, confirmed, later])
+    assert kinds(alerts) == [("new_entity", None), ("status_change", "status"),
+                             ("conflict", "status"), ("status_change", "status")]
+    assert alerts[2].value == "killed" and alerts[2].evidence[0].attribution == (
+        "the Crimson Brigade")
+    change = alerts[3]
+    assert (change.article_id, change.value) == ("c4", "killed")
+    assert [p.value for p in change.previous] == ["held"]
+    assert not profile.attributes["status"][1].contested
+
+
+def test_profile_with_a_contested_value_round_trips() -> None:
+    profile, _ = run([NAMED, CLAIMED])
+    data = orjson.loads(orjson.dumps(profile.to_dict()))
+    assert Profile.from_dict(data) == profile
+    assert data["attributes"]["status"][1]["contested_by"] == ["crimson brigade"]
+
+
+def test_an_organ_of_a_state_is_a_more_specific_holder() -> None:
+    def holders(*values: str) -> list[tuple[str, str | None]]:
+        return _one_by_one(*((f"2026-03-0{i + 1}T00:00:00Z", "held_by", v, None)
+                             for i, v in enumerate(values)))
+    assert holders("Calderan authorities", "Calderan State Security Service") == [
+        ("new_entity", None), ("new_detail", "held_by")]
+    assert holders("Calderan National Police", "Calderan authorities") == [
+        ("new_entity", None), ("new_detail", "held_by")]
+    assert holders("Calderan authorities", "Calderan rebels")[-1] == ("conflict", "held_by")
+    assert holders("Calderan authorities", "Freedonian State Security Service")[-1] == (
+        "conflict", "held_by")
+
+
+def test_an_inferred_year_yields_to_a_stated_one() -> None:
+    stated = _claims("d1", "2025-11-01T00:00:00Z", [
+        ("captured_on", "2024-05-04", None, None, "Orlov was seized on 4 May 2024.")])
+    inferred = _claims("d2", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-05-04", None, None, "Orlov has been held since May 4.")])
+    _, alerts = run([stated, inferred])
+    assert kinds(alerts) == [("new_entity", None)]
+    both = _claims("d3", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-05-04", None, None, "Orlov was seized on 4 May 2025.")])
+    _, alerts = run([stated, both])
+    assert kinds(alerts)[-1] == ("conflict", "captured_on")
+    other_day = _claims("d4", "2025-11-20T00:00:00Z", [
+        ("captured_on", "2025-05-09", None, None, "Orlov has been held since May 9.")])
+    _, alerts = run([stated, other_day])
+    assert kinds(alerts)[-1] == ("conflict", "captured_on")
+
+
+def test_a_plain_status_against_a_hedged_claim_is_their_conflict_and_the_status() -> None:
+    hedged = _claims("q1", "2026-01-10T00:00:00Z", [
+        ("status", "killed", "the Crimson Brigade", "allegedly",
+         "The Crimson Brigade claimed Orlov was killed.")])
+    held = _claims("q2", "2026-01-11T00:00:00Z", [
+        ("status", "held", "the army", None, "The army said Orlov is still held.")])
+    confirmed = _claims("q3", "2026-04-01T00:00:00Z", [
+        ("status", "killed", None, None, "Orlov's body was returned on Monday.")])
+    profile, alerts = run([hedged, held, confirmed])
+    assert kinds(alerts) == [("new_entity", None), ("conflict", "status"),
+                             ("status_change", "status")]
+    assert alerts[1].value == "held" and alerts[1].previous[0].value == "killed"
+    assert alerts[2].value == "killed" and [p.value for p in alerts[2].previous] == ["held"]
+    assert not any(r.contested for r in profile.attributes["status"])
+
+
+def test_ages_a_year_apart_days_apart_contradict() -> None:
+    assert _one_by_one(("2025-10-10T00:00:00Z", "age", "23", None),
+                       ("2026-04-24T00:00:00Z", "age", "23", None),
+                       ("2026-04-27T00:00:00Z", "age", "24", None))[-1] == ("conflict", "age")
+    # half a year later, the next age is a birthday between
+    assert _one_by_one(("2025-10-10T00:00:00Z", "age", "23", None),
+                       ("2026-04-27T00:00:00Z", "age", "24", None)) == [("new_entity", None)]

@@ -90,3 +90,41 @@ def test_the_edges_of_the_calendar_still_resolve() -> None:
     assert resolve_date("yesterday", "0001-01-02T00:00:00Z") == "0001-01-01"
     assert resolve_date("on Monday", "0001-01-01T00:00:00Z") == "0001-01-01"
     assert resolve_date("1026 years ago", "2026-04-03T10:00:00Z") == "1000"
+
+
+@pytest.mark.parametrize(("phrase", "published", "expected"), [
+    # the anniversary is a day; a plain "N years ago" stays a year
+    ("Exactly four years ago", "2026-03-11T09:00:00Z", "2022-03-11"),
+    ("three years ago to the day", "2026-03-11T09:00:00Z", "2023-03-11"),
+    ("two years ago today", "2026-03-11T09:00:00Z", "2024-03-11"),
+    ("exactly two months ago", "2026-03-31T09:00:00Z", "2026-01-31"),
+    ("exactly one month ago", "2026-03-31T09:00:00Z", "2026-02-28"),
+    ("exactly two years ago", "2028-02-29T09:00:00Z", "2026-02-28"),
+    ("four years ago", "2026-03-11T09:00:00Z", "2022"),
+    ("two months ago", "2026-03-11T09:00:00Z", "2026-01"),
+])
+def test_exactly_n_years_ago_is_the_anniversary(phrase: str, published: str,
+                                                expected: str) -> None:
+    assert resolve_date(phrase, published) == expected
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # a past event never resolves after publication (an article of 2026-03-11)
+    ("disappeared in August", "2025-08"),
+    ("disappeared in August.", "2025-08"),
+    ("was seized in August, ", "2025-08"),
+    ("disappeared on March 14", "2025-03-14"),
+    ("was taken on 13 March", "2025-03-13"),
+    ("was freed on Friday.", "2026-03-06"),
+    # without the past tense, or looking forward, a day just ahead is the coming one
+    ("on March 14", "2026-03-14"),
+    ("is due to be released on March 14", "2026-03-14"),
+    ("is scheduled to be freed on 13 March", "2026-03-13"),
+])
+def test_a_past_event_resolves_to_the_most_recent_past_date(phrase: str,
+                                                            expected: str) -> None:
+    assert resolve_date(phrase, PUB) == expected
+
+
+def test_a_hyphenated_age_is_no_date() -> None:
+    assert resolve_date("Orlov-29-year-old", PUB) is None
