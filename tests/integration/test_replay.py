@@ -87,7 +87,7 @@ def test_the_report_lists_every_claim_of_every_article(orlov_run):
     claims = report["claims"]
     assert {c["article_id"] for c in claims} == {"wire-a-101", "wire-b-202", "wire-c-404"}
     assert {"article_id", "entity_id", "entity", "attribute", "value", "attribution",
-            "sentence"} == set(claims[0])
+            "qualifier", "sentence"} == set(claims[0])
     assert ("wire-a-101", "held_by", "Northern Liberation Front") in {
         (c["article_id"], c["attribute"], c["value"]) for c in claims}
 
