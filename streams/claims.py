@@ -57,6 +57,7 @@ _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 _YEARS = re.compile(r"^\d{1,3}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _GROUP_DEPS = frozenset({"conj", "appos"})
 _REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confirm", "rumour",
                         "rumor"})
@@ -217,6 +218,7 @@ class ClaimExtractor:
                 other_person_spans: Sequence[tuple[int, int]],
                 published_at: str | None) -> list[Claim]:
         """Claims about the target in ``doc``, in sentence order, without repeats."""
+        other_person_spans = self._people(doc, other_person_spans)
         cands = self.candidates(doc, target_spans, other_person_spans)
         if not cands:
             return []
@@ -224,6 +226,25 @@ class ClaimExtractor:
         for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
             claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, published_at)))
         return self._latest_status(self._drop_background(list(claims)))
+
+    def _people(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans that name a person: NER now and then calls a country, a place or a
+        capitalised common noun a person ("Caldera" tagged a place elsewhere in the
+        article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence). Such a span would
+        keep the target's facts from the target, so it is no other person."""
+        if not spans:
+            return []
+        other_labels = {fold(e.text) for e in doc.ents if e.label_ not in ("PERSON", "")}
+        lower = {t.text for t in doc if t.is_lower}
+        out = []
+        for s, e in spans:
+            text = doc.text[s:e]
+            words = text.split()
+            if (fold(text) in other_labels or any(w.lower() in self._places for w in words)
+                    or len(words) == 1 and text.lower() in lower):
+                continue
+            out.append((s, e))
+        return out
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
@@ -308,7 +329,15 @@ class ClaimExtractor:
             if group is not None:
                 return self._value(attribute, rule, group, sdoc, others, published_at)
         if tok.lemma_.lower() in self._state_nouns:  # a holder, never a place name
-            return self._state(tok) if attribute == "held_by" else None
+            if attribute == "held_by":
+                return self._state(tok)
+            # "a Dorva prison" is in Dorva; "a Calderan prison" names no place
+            town = next((c for c in tok.children if c.dep_ == "compound"
+                         and c.ent_type_ in _PLACE_LABELS), None)
+            return None if town is None else self._value(attribute, rule, town, sdoc, others,
+                                                         published_at)
+        if attribute == "location" and _container(tok):
+            return None  # "his home in Dorva in the Karsk region": where Dorva lies
         labels = set(spec.get("labels") or ())
         if ent is not None:
             place = any(t.lower_ in self._places for t in ent)
@@ -323,6 +352,8 @@ class ClaimExtractor:
             return self.values.name(name)
         if _title_case(sdoc):
             return None  # a headline capitalises every word: no name without NER
+        if attribute == "location" and any(c.dep_ == "poss" for c in tok.children):
+            return None  # "his base", "the Front's camp": a place told by its owner, unnamed
         phrase = _left_phrase(tok)
         if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
             phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
@@ -355,7 +386,8 @@ class ClaimExtractor:
         court", "Calderan custody"): the state's authorities, one holder whichever organ
         the article names. Without a nationality, no holder is named."""
         nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
-                       and c._.ww_nation), None)
+                       and c._.ww_nation and (c.ent_type_ == "NORP" or self.values.lexicon(
+                           "nationality", [c.text]))), None)  # not "a Dorva prison"
         return self._authorities(nation.text) if nation is not None else None
 
     def _authorities(self, nation: str) -> str:
@@ -546,6 +578,23 @@ def _irrealis_aux(child: Token, verb: Token) -> bool:
         return not (verb.dep_ in ("relcl", "acl") and any(
             c.lower_ in ("first", "last", "only", "second") for c in verb.head.children))
     return child.tag_ == "VB"
+
+
+def _container(tok: Token) -> bool:
+    """A place said only to locate another place: the "Karsk region" of "Dorva in the
+    Karsk region" or of "his home in Dorva in the Karsk region", the "Caldera" of "Dorva,
+    Caldera". Wire copy gives the town a person was held in, then where the town lies."""
+    head = tok.head
+    if tok.dep_ == "appos":
+        return head.ent_type_ in _PLACE_LABELS
+    if tok.dep_ != "pobj" or head.lower_ not in ("in", "of") or head.head.i == head.i:
+        return False
+    owner = head.head
+    if owner.ent_type_ in _PLACE_LABELS:
+        return True
+    return any(prep.dep_ == "prep" and prep.i < head.i and prep.lower_ in ("in", "at", "near")
+               and any(p.dep_ == "pobj" and p.ent_type_ in _PLACE_LABELS for p in prep.children)
+               for prep in owner.children)
 
 
 def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:

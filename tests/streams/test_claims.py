@@ -64,6 +64,27 @@ def test_parsed_doc_gives_the_same_claims(extractor: ClaimExtractor) -> None:
                                                        parsed=True)
 
 
+@pytest.mark.parametrize(("text", "other"), [
+    ("Kidnappers seized Daniel Orlov on Monday. He was moved to Vell, the kidnappers said.",
+     "Kidnappers"),  # a capitalised common noun opening a sentence
+    ("Guards from Caldera seized Daniel Orlov in Caldera on Monday. He was moved to Vell.",
+     "Caldera"),  # tagged a place elsewhere in the article
+])
+def test_a_place_or_noun_tagged_person_is_nobody_else(extractor: ClaimExtractor, text: str,
+                                                      other: str) -> None:
+    ner = extractor.nlp(text, disable=["parser"])
+    first = text.index(other)
+    got = extractor.extract(ner, spans(text, ["Daniel Orlov", "Orlov"]),
+                            [(first, first + len(other))], PUBLISHED)
+    assert ("location", "Vell") in pairs(got)
+
+
+def test_another_person_still_stops_the_pronoun(extractor: ClaimExtractor) -> None:
+    text = "Tomas Varga met Daniel Orlov on Monday. He was moved to Vell."
+    assert ("location", "Vell") not in pairs(run(extractor, text, "Daniel Orlov",
+                                                  others=("Tomas Varga",)))
+
+
 def test_two_people_do_not_share_facts(extractor: ClaimExtractor) -> None:
     text = "Maya Cohen, a 19-year-old soldier, was released, while Daniel Orlov, a civilian, " \
            "is still held."
