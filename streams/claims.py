@@ -32,7 +32,7 @@ import re
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,12 @@ _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
+_UNITS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
 _YEARS = re.compile(r"^\d{1,3}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -258,9 +264,30 @@ class ClaimExtractor:
             names = [p["RIGHT_ID"] for p in rule["pattern"]]
             nodes = {n: sdoc[i] for n, i in zip(names, token_ids, strict=True)}
             claim = self._claim(rule, nodes, sdoc, others, published_at, cand.text.strip())
-            if claim is not None and claim not in found:
-                found.append(claim)
+            if claim is None:
+                continue
+            for one in [claim, *self._conjoined(claim, rule, nodes.get("value"), sdoc, others,
+                                                published_at)]:
+                if one not in found:
+                    found.append(one)
         return self._latest_status(found)
+
+    def _conjoined(self, claim: Claim, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
+                   others: set[int], published_at: str | None) -> list[Claim]:
+        """A many-valued attribute said of coordinated values holds each: "dual Calderan
+        and Norvanian citizenship", "held in Vell and Dorva". A conjunct that names or
+        holds a person is another person's, not a value."""
+        if tok is None or not self.attributes[claim.attribute].get("multi"):
+            return []
+        out = []
+        for conj in tok.conjuncts:
+            if any(t._.ww_target or t.i in others or t.ent_type_ == "PERSON"
+                   for t in conj.subtree):
+                continue
+            value = self._value(claim.attribute, rule, conj, sdoc, others, published_at)
+            if value is not None and value != claim.value:
+                out.append(replace(claim, value=value))
+        return out
 
     def _claim(self, rule: dict[str, Any], nodes: dict[str, Token], sdoc: Doc,
                others: set[int], published_at: str | None, sentence: str) -> Claim | None:
@@ -616,11 +643,35 @@ def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
 
 def _age(tok: Token) -> str | None:
     """Years ("34", "34-year-old") or, for infants, months ("10-month-old" -> "10 months")."""
+    if tok.dep_ == "nummod" and not tok.head.lower_.startswith(("year", "month")) and (
+            tok.head.tag_ in ("NNS", "NNPS") or not tok.text[0].isdigit()):
+        return None  # "three hostages", "three Orlov" of a list: a count
+    number = _spelled(tok)
     unit = tok.head.lower_ if tok.head.i != tok.i else ""
     if unit.startswith("month") or any(t.lower_.startswith("month")
                                        for t in tok.doc[tok.i + 1:tok.i + 3]):
-        return f"{tok.text} months" if _MONTHS.match(tok.text) else None
-    return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
+        return f"{number} months" if _MONTHS.match(number) else None
+    return number if _YEARS.match(number) and 0 < int(number) <= 120 else None
+
+
+def _spelled(tok: Token) -> str:
+    """A number as digits: "34" stays, "four" -> 4, "twenty-nine" (either half) -> 29;
+    anything else comes back as written (and fails the caller's digit check)."""
+    word, doc = tok.lower_, tok.doc
+    if word in _TENS:
+        tens, units = _TENS[word], 0
+        if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
+            units = _UNITS.get(doc[tok.i + 2].lower_, 0) if _UNITS.get(
+                doc[tok.i + 2].lower_, 10) < 10 else 0
+        return str(tens + units)
+    if word in _UNITS:
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+            return tok.text  # "one of the hostages": a partitive, no number of years
+        if (_UNITS[word] < 10 and tok.i >= 2 and doc[tok.i - 1].text == "-"
+                and doc[tok.i - 2].lower_ in _TENS):
+            return str(_TENS[doc[tok.i - 2].lower_] + _UNITS[word])
+        return str(_UNITS[word])
+    return tok.text
 
 
 def _about(tok: Token, depth: int = 0) -> bool:
