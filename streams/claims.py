@@ -4,7 +4,9 @@ Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the 
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
 every sentence with a target mention, and each of the next ``FOLLOW`` sentences that
 refers back with he/she/him/his/her or opens on an epithet ("The 34-year-old ...", "The
-reporter ...") while no sentence from the mention on names anybody else. Those are parsed
+reporter ...") while no sentence from the mention on names anybody else, and the next
+sentence when it opens on the set the mention's sentence named ("Both were ...", "The two
+hostages ...", "The couple ...") and names nobody itself. Those are parsed
 in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
 without sentence boundaries gets a rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
@@ -163,6 +165,12 @@ class ClaimExtractor:
                 continue
             others = _inside(other_person_spans, lo, hi)
             out.append(_Candidate(sent.text, targets, others, not others, sent))
+            group = _group_opening(sents[i + 1]) if i + 1 < len(sents) else None
+            if group is not None and not any(  # the set is named here, not its members
+                    _inside(spans, sents[i + 1].start_char, sents[i + 1].end_char)
+                    for spans in (target_spans, other_person_spans)):
+                out.append(_Candidate(sents[i + 1].text, (group,), (), False, sents[i + 1]))
+                continue
             if others:
                 continue
             for nxt in sents[i + 1:i + 1 + FOLLOW]:
@@ -488,6 +496,36 @@ class ClaimExtractor:
             if tok.head.i == tok.i:
                 return None
             tok = tok.head
+
+
+_GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "women", "brothers",
+                          "sisters", "siblings", "boys", "girls", "children", "journalists",
+                          "americans", "nationals", "citizens", "prisoners", "detainees"})
+_GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
+                          "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+_COUNTS = frozenset({"two", "three", "four", "five"})
+
+
+def _group_opening(sent: Span) -> tuple[int, int] | None:
+    """"Both were seized ...", "The two hostages were ...", "The couple was ...": a
+    sentence opening on the set the previous sentence named (the target among them) says
+    its predicate of each. Returns the sentence-relative span of the set's word; "the
+    family" is not one (it is as often the relatives who speak)."""
+    words = [t for t in sent if not t.is_space][:5]
+    if not words:
+        return None
+    if words[0].lower_ == "both" and len(words) > 2 and (
+            words[1].lower_ in _GROUP_VERBS or words[1].lower_ in _GROUP_NOUNS
+            and words[2].lower_ in _GROUP_VERBS):  # (the doc may carry no tags yet)
+        head = words[0]
+    elif words[0].lower_ == "the" and len(words) > 1 and (
+            words[1].lower_ in ("couple", "pair") or words[1].lower_ in _COUNTS and any(
+                w.lower_ in _GROUP_NOUNS for w in words[2:4])):
+        head = next(w for w in words[1:] if w.lower_ in _GROUP_NOUNS | {"couple", "pair"})
+    else:
+        return None
+    start = head.idx - sent.start_char
+    return (start, start + len(head.text))
 
 
 def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
