@@ -350,6 +350,8 @@ class ClaimExtractor:
                 return None
             return self.values.name(speaker[0])
         if kind == "lexicon":
+            if attribute == "nationality" and self._service_of(tok):
+                return None
             value = self.values.lexicon(attribute, _phrases(tok))
             if value is not None and self._former_before(tok):
                 return self.values.lexicon(attribute, [f"former {value}"]) or value
@@ -405,6 +407,14 @@ class ClaimExtractor:
                    and c.value in stage), default=None)
         return [c for c in claims if not (c.background and c.attribute == "status"
                                           and top is not None and stage.get(c.value, top) < top)]
+
+    def _service_of(self, tok: Token) -> bool:
+        """A country's name on a military word ("a former Caldera marine", "the Caldera
+        army"): the service of a state, not the person's citizenship (the adjective, "a
+        Calderan soldier", is)."""
+        military = {"military", "former_military"}
+        return tok.ent_type_ == "GPE" and tok.dep_ in ("compound", "nmod", "amod") and (
+            self.values.lexicon("role", [tok.head.text, tok.head.lemma_]) in military)
 
     def _former_before(self, tok: Token) -> bool:
         """"former" (or "ex-") just before the role word, wherever the parse hangs it:
