@@ -18,7 +18,8 @@ Negated, hedged or unreal claims ("was not released", "denied holding", "it is u
 whether", "efforts to free", "is due to be released") are DROPPED: they never produce the
 value, and never its opposite. ``Claim.negated`` is therefore always False in the output;
 the field exists so a caller building claims from elsewhere can say so. Reported speech
-("reportedly", "allegedly", "is said to be held") is KEPT, with ``Claim.qualifier``.
+("reportedly", "allegedly", "is said to be held", "is believed to be held") is KEPT, with
+``Claim.qualifier``.
 
 A predicate about a group is about each member the target is one of: "Orlov and Varga
 remain hostages", "the man, Orlov", "Orlov, one of the hostages killed", "among those
@@ -68,7 +69,7 @@ _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _GROUP_DEPS = frozenset({"conj", "appos"})
 _REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confirm", "rumour",
-                        "rumor"})
+                        "rumor", "believe", "think"})
 _PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                         "ten", "some", "several", "many", "each", "both", "all", "most",
                         "among", "members", "member", "rest"})
@@ -454,9 +455,11 @@ class ClaimExtractor:
     def _negated_or_hedged(self, trigger: Token) -> bool:
         """True when the trigger's clause, or a clause it is the complement of, is negated
         or hedged. Stops at relative/adverbial clauses, which assert independently."""
-        tok = trigger
+        tok, came_from = trigger, trigger
         while True:
-            if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges:
+            if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges and not (
+                    came_from.dep_ == "xcomp" and tok.tag_ == "VBN"
+                    and tok.lower_ in self._qualifiers):  # "is believed to be held": reported
                 return True
             for child in tok.children:
                 if child.dep_ == "neg" or _irrealis_aux(child, tok):
@@ -467,7 +470,7 @@ class ClaimExtractor:
             if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS and not (
                     tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and not tok.head._.ww_target):
                 return False
-            tok = tok.head
+            tok, came_from = tok.head, tok
 
     def _qualifier(self, trigger: Token) -> str | None:
         """"reportedly" / "allegedly" on the claim's clause ("is reportedly held", "is

@@ -328,6 +328,7 @@ def test_real_prose_constructions(extractor: ClaimExtractor, text: str, target: 
     ("Daniel Orlov is reportedly held by the Front.", "reportedly"),
     ("Daniel Orlov is said to be held in Vell.", "reportedly"),
     ("Daniel Orlov was allegedly killed by his captors.", "allegedly"),
+    ("Daniel Orlov is believed to be held in Vell.", "believed"),
     ("Daniel Orlov is held by the Front.", None),
 ])
 def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, text: str,
