@@ -4,7 +4,9 @@ Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the 
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
 every sentence with a target mention, and each of the next ``FOLLOW`` sentences that
 refers back with he/she/him/his/her or opens on an epithet ("The 34-year-old ...", "The
-reporter ...") while no sentence from the mention on names anybody else, and the next
+reporter ...") while no sentence from the mention on names anybody else (when the
+mention's sentence names others, only an epithet in the next sentence, and only if the
+target was named last), and the next
 sentence when it opens on the set the mention's sentence named ("Both were ...", "The two
 hostages ...", "The couple ...") and names nobody itself. Those are parsed
 in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
@@ -172,16 +174,19 @@ class ClaimExtractor:
                     for spans in (target_spans, other_person_spans)):
                 out.append(_Candidate(sents[i + 1].text, (group,), (), False, sents[i + 1]))
                 continue
-            if others:
+            # with others named, only an epithet right after a sentence that names the
+            # target last ("... no word of Varga or Daniel Orlov. The engineer was ...")
+            last = not others or max(s for s, _ in targets) > max(s for s, _ in others)
+            if not last:
                 continue
-            for nxt in sents[i + 1:i + 1 + FOLLOW]:
+            for nxt in sents[i + 1:i + 1 + (FOLLOW if not others else 1)]:
                 if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
                         or _inside(target_spans, nxt.start_char, nxt.end_char)):
                     break  # somebody else is named, or the target again (its own candidate)
                 epithet = self._epithet(nxt)
                 if epithet is not None:
                     out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
-                elif any(t.lower_ in PRONOUNS for t in nxt):
+                elif not others and any(t.lower_ in PRONOUNS for t in nxt):
                     out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
 
@@ -200,6 +205,8 @@ class ClaimExtractor:
                 if after is not None and (after.lower_ in ("of", "'s", "’s")
                                           or after.text == "-"):
                     return None  # "the reporter of", "the journalist's", "the 29-year-"
+                if _names_after(words[j + 1:j + 9]):
+                    return None  # "The Calderan envoy in Vell, Ana Petrov, said": her title
                 start = tok.idx - sent.start_char
                 return (start, start + len(tok.text))
             if tok.is_punct and tok.text != "-":
@@ -539,6 +546,16 @@ def _group_opening(sent: Span) -> tuple[int, int] | None:
         return None
     start = head.idx - sent.start_char
     return (start, start + len(head.text))
+
+
+def _names_after(words: Sequence[Token]) -> bool:
+    """A comma and then a capitalised name ("..., Ana Petrov,"): the noun phrase before it
+    is that person's title."""
+    for k, tok in enumerate(words[:-1]):
+        if tok.text == "," and words[k + 1].is_title and words[k + 1].is_alpha and (
+                k + 2 < len(words) and words[k + 2].is_title):
+            return True
+    return False
 
 
 def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
