@@ -441,6 +441,11 @@ class ClaimExtractor:
         nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
                        and c._.ww_nation and (c.ent_type_ == "NORP" or self.values.lexicon(
                            "nationality", [c.text]))), None)  # not "a Dorva prison"
+        if nation is None:  # "authorities in Caldera", "police in Dorva, Caldera"
+            nation = next((t for prep in noun.children if prep.dep_ == "prep"
+                           and prep.lower_ == "in" for p in prep.children if p.dep_ == "pobj"
+                           for t in (p, *(c for c in p.children if c.dep_ in ("appos", "conj")))
+                           if self.values.lexicon("nationality", [t.text])), None)
         return self._authorities(nation.text) if nation is not None else None
 
     def _authorities(self, nation: str) -> str:
