@@ -4,7 +4,11 @@ Input is a spaCy ``Doc`` (NER-only is enough) and the character spans where the 
 and other people are mentioned. Only the sentences that can hold a claim are parsed:
 every sentence with a target mention, and each of the next ``FOLLOW`` sentences that
 refers back with he/she/him/his/her or opens on an epithet ("The 34-year-old ...", "The
-reporter ...") while no sentence from the mention on names anybody else. Those are parsed
+reporter ...") while no sentence from the mention on names anybody else (when the
+mention's sentence names others, only an epithet in the next sentence, and only if the
+target was named last), and the next
+sentence when it opens on the set the mention's sentence named ("Both were ...", "The two
+hostages ...", "The couple ...") and names nobody itself. Those are parsed
 in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
 without sentence boundaries gets a rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
@@ -16,7 +20,8 @@ Negated, hedged or unreal claims ("was not released", "denied holding", "it is u
 whether", "efforts to free", "is due to be released") are DROPPED: they never produce the
 value, and never its opposite. ``Claim.negated`` is therefore always False in the output;
 the field exists so a caller building claims from elsewhere can say so. Reported speech
-("reportedly", "allegedly", "is said to be held") is KEPT, with ``Claim.qualifier``.
+("reportedly", "allegedly", "is said to be held", "is believed to be held") is KEPT, with
+``Claim.qualifier``.
 
 A predicate about a group is about each member the target is one of: "Orlov and Varga
 remain hostages", "the man, Orlov", "Orlov, one of the hostages killed", "among those
@@ -32,7 +37,7 @@ import re
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +60,18 @@ _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _DROP_FROM_NAME = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
+_UNITS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
 _YEARS = re.compile(r"^\d{1,3}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _GROUP_DEPS = frozenset({"conj", "appos"})
 _REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confirm", "rumour",
-                        "rumor"})
+                        "rumor", "believe", "think"})
 _PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                         "ten", "some", "several", "many", "each", "both", "all", "most",
                         "among", "members", "member", "rest"})
@@ -156,16 +168,25 @@ class ClaimExtractor:
                 continue
             others = _inside(other_person_spans, lo, hi)
             out.append(_Candidate(sent.text, targets, others, not others, sent))
-            if others:
+            group = _group_opening(sents[i + 1]) if i + 1 < len(sents) else None
+            if group is not None and not any(  # the set is named here, not its members
+                    _inside(spans, sents[i + 1].start_char, sents[i + 1].end_char)
+                    for spans in (target_spans, other_person_spans)):
+                out.append(_Candidate(sents[i + 1].text, (group,), (), False, sents[i + 1]))
                 continue
-            for nxt in sents[i + 1:i + 1 + FOLLOW]:
+            # with others named, only an epithet right after a sentence that names the
+            # target last ("... no word of Varga or Daniel Orlov. The engineer was ...")
+            last = not others or max(s for s, _ in targets) > max(s for s, _ in others)
+            if not last:
+                continue
+            for nxt in sents[i + 1:i + 1 + (FOLLOW if not others else 1)]:
                 if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
                         or _inside(target_spans, nxt.start_char, nxt.end_char)):
                     break  # somebody else is named, or the target again (its own candidate)
                 epithet = self._epithet(nxt)
                 if epithet is not None:
                     out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
-                elif any(t.lower_ in PRONOUNS for t in nxt):
+                elif not others and any(t.lower_ in PRONOUNS for t in nxt):
                     out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
 
@@ -184,6 +205,8 @@ class ClaimExtractor:
                 if after is not None and (after.lower_ in ("of", "'s", "’s")
                                           or after.text == "-"):
                     return None  # "the reporter of", "the journalist's", "the 29-year-"
+                if _names_after(words[j + 1:j + 9]):
+                    return None  # "The Calderan envoy in Vell, Ana Petrov, said": her title
                 start = tok.idx - sent.start_char
                 return (start, start + len(tok.text))
             if tok.is_punct and tok.text != "-":
@@ -217,6 +240,7 @@ class ClaimExtractor:
                 other_person_spans: Sequence[tuple[int, int]],
                 published_at: str | None) -> list[Claim]:
         """Claims about the target in ``doc``, in sentence order, without repeats."""
+        other_person_spans = self._people(doc, other_person_spans)
         cands = self.candidates(doc, target_spans, other_person_spans)
         if not cands:
             return []
@@ -224,6 +248,25 @@ class ClaimExtractor:
         for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
             claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, published_at)))
         return self._latest_status(self._drop_background(list(claims)))
+
+    def _people(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans that name a person: NER now and then calls a country, a place or a
+        capitalised common noun a person ("Caldera" tagged a place elsewhere in the
+        article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence). Such a span would
+        keep the target's facts from the target, so it is no other person."""
+        if not spans:
+            return []
+        other_labels = {fold(e.text) for e in doc.ents if e.label_ not in ("PERSON", "")}
+        lower = {t.text for t in doc if t.is_lower}
+        out = []
+        for s, e in spans:
+            text = doc.text[s:e]
+            words = text.split()
+            if (fold(text) in other_labels or any(w.lower() in self._places for w in words)
+                    or len(words) == 1 and text.lower() in lower):
+                continue
+            out.append((s, e))
+        return out
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
@@ -237,9 +280,30 @@ class ClaimExtractor:
             names = [p["RIGHT_ID"] for p in rule["pattern"]]
             nodes = {n: sdoc[i] for n, i in zip(names, token_ids, strict=True)}
             claim = self._claim(rule, nodes, sdoc, others, published_at, cand.text.strip())
-            if claim is not None and claim not in found:
-                found.append(claim)
+            if claim is None:
+                continue
+            for one in [claim, *self._conjoined(claim, rule, nodes.get("value"), sdoc, others,
+                                                published_at)]:
+                if one not in found:
+                    found.append(one)
         return self._latest_status(found)
+
+    def _conjoined(self, claim: Claim, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
+                   others: set[int], published_at: str | None) -> list[Claim]:
+        """A many-valued attribute said of coordinated values holds each: "dual Calderan
+        and Norvanian citizenship", "held in Vell and Dorva". A conjunct that names or
+        holds a person is another person's, not a value."""
+        if tok is None or not self.attributes[claim.attribute].get("multi"):
+            return []
+        out = []
+        for conj in tok.conjuncts:
+            if any(t._.ww_target or t.i in others or t.ent_type_ == "PERSON"
+                   for t in conj.subtree):
+                continue
+            value = self._value(claim.attribute, rule, conj, sdoc, others, published_at)
+            if value is not None and value != claim.value:
+                out.append(replace(claim, value=value))
+        return out
 
     def _claim(self, rule: dict[str, Any], nodes: dict[str, Token], sdoc: Doc,
                others: set[int], published_at: str | None, sentence: str) -> Claim | None:
@@ -294,6 +358,8 @@ class ClaimExtractor:
                 return None
             return self.values.name(speaker[0])
         if kind == "lexicon":
+            if attribute == "nationality" and self._service_of(tok):
+                return None
             value = self.values.lexicon(attribute, _phrases(tok))
             if value is not None and self._former_before(tok):
                 return self.values.lexicon(attribute, [f"former {value}"]) or value
@@ -308,7 +374,15 @@ class ClaimExtractor:
             if group is not None:
                 return self._value(attribute, rule, group, sdoc, others, published_at)
         if tok.lemma_.lower() in self._state_nouns:  # a holder, never a place name
-            return self._state(tok) if attribute == "held_by" else None
+            if attribute == "held_by":
+                return self._state(tok)
+            # "a Dorva prison" is in Dorva; "a Calderan prison" names no place
+            town = next((c for c in tok.children if c.dep_ == "compound"
+                         and c.ent_type_ in _PLACE_LABELS), None)
+            return None if town is None else self._value(attribute, rule, town, sdoc, others,
+                                                         published_at)
+        if attribute == "location" and _container(tok):
+            return None  # "his home in Dorva in the Karsk region": where Dorva lies
         labels = set(spec.get("labels") or ())
         if ent is not None:
             place = any(t.lower_ in self._places for t in ent)
@@ -323,6 +397,8 @@ class ClaimExtractor:
             return self.values.name(name)
         if _title_case(sdoc):
             return None  # a headline capitalises every word: no name without NER
+        if attribute == "location" and any(c.dep_ == "poss" for c in tok.children):
+            return None  # "his base", "the Front's camp": a place told by its owner, unnamed
         phrase = _left_phrase(tok)
         if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
             phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
@@ -340,6 +416,14 @@ class ClaimExtractor:
         return [c for c in claims if not (c.background and c.attribute == "status"
                                           and top is not None and stage.get(c.value, top) < top)]
 
+    def _service_of(self, tok: Token) -> bool:
+        """A country's name on a military word ("a former Caldera marine", "the Caldera
+        army"): the service of a state, not the person's citizenship (the adjective, "a
+        Calderan soldier", is)."""
+        military = {"military", "former_military"}
+        return tok.ent_type_ == "GPE" and tok.dep_ in ("compound", "nmod", "amod") and (
+            self.values.lexicon("role", [tok.head.text, tok.head.lemma_]) in military)
+
     def _former_before(self, tok: Token) -> bool:
         """"former" (or "ex-") just before the role word, wherever the parse hangs it:
         "former Calderan marine Orlov", "a former Norvanian navy marine"."""
@@ -355,7 +439,13 @@ class ClaimExtractor:
         court", "Calderan custody"): the state's authorities, one holder whichever organ
         the article names. Without a nationality, no holder is named."""
         nation = next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
-                       and c._.ww_nation), None)
+                       and c._.ww_nation and (c.ent_type_ == "NORP" or self.values.lexicon(
+                           "nationality", [c.text]))), None)  # not "a Dorva prison"
+        if nation is None:  # "authorities in Caldera", "police in Dorva, Caldera"
+            nation = next((t for prep in noun.children if prep.dep_ == "prep"
+                           and prep.lower_ == "in" for p in prep.children if p.dep_ == "pobj"
+                           for t in (p, *(c for c in p.children if c.dep_ in ("appos", "conj")))
+                           if self.values.lexicon("nationality", [t.text])), None)
         return self._authorities(nation.text) if nation is not None else None
 
     def _authorities(self, nation: str) -> str:
@@ -377,9 +467,11 @@ class ClaimExtractor:
     def _negated_or_hedged(self, trigger: Token) -> bool:
         """True when the trigger's clause, or a clause it is the complement of, is negated
         or hedged. Stops at relative/adverbial clauses, which assert independently."""
-        tok = trigger
+        tok, came_from = trigger, trigger
         while True:
-            if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges:
+            if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges and not (
+                    came_from.dep_ == "xcomp" and tok.tag_ == "VBN"
+                    and tok.lower_ in self._qualifiers):  # "is believed to be held": reported
                 return True
             for child in tok.children:
                 if child.dep_ == "neg" or _irrealis_aux(child, tok):
@@ -390,7 +482,7 @@ class ClaimExtractor:
             if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS and not (
                     tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and not tok.head._.ww_target):
                 return False
-            tok = tok.head
+            tok, came_from = tok.head, tok
 
     def _qualifier(self, trigger: Token) -> str | None:
         """"reportedly" / "allegedly" on the claim's clause ("is reportedly held", "is
@@ -429,6 +521,46 @@ class ClaimExtractor:
             if tok.head.i == tok.i:
                 return None
             tok = tok.head
+
+
+_GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "women", "brothers",
+                          "sisters", "siblings", "boys", "girls", "children", "journalists",
+                          "americans", "nationals", "citizens", "prisoners", "detainees"})
+_GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
+                          "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+_COUNTS = frozenset({"two", "three", "four", "five"})
+
+
+def _group_opening(sent: Span) -> tuple[int, int] | None:
+    """"Both were seized ...", "The two hostages were ...", "The couple was ...": a
+    sentence opening on the set the previous sentence named (the target among them) says
+    its predicate of each. Returns the sentence-relative span of the set's word; "the
+    family" is not one (it is as often the relatives who speak)."""
+    words = [t for t in sent if not t.is_space][:5]
+    if not words:
+        return None
+    if words[0].lower_ == "both" and len(words) > 2 and (
+            words[1].lower_ in _GROUP_VERBS or words[1].lower_ in _GROUP_NOUNS
+            and words[2].lower_ in _GROUP_VERBS):  # (the doc may carry no tags yet)
+        head = words[0]
+    elif words[0].lower_ == "the" and len(words) > 1 and (
+            words[1].lower_ in ("couple", "pair") or words[1].lower_ in _COUNTS and any(
+                w.lower_ in _GROUP_NOUNS for w in words[2:4])):
+        head = next(w for w in words[1:] if w.lower_ in _GROUP_NOUNS | {"couple", "pair"})
+    else:
+        return None
+    start = head.idx - sent.start_char
+    return (start, start + len(head.text))
+
+
+def _names_after(words: Sequence[Token]) -> bool:
+    """A comma and then a capitalised name ("..., Ana Petrov,"): the noun phrase before it
+    is that person's title."""
+    for k, tok in enumerate(words[:-1]):
+        if tok.text == "," and words[k + 1].is_title and words[k + 1].is_alpha and (
+                k + 2 < len(words) and words[k + 2].is_title):
+            return True
+    return False
 
 
 def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
@@ -548,6 +680,23 @@ def _irrealis_aux(child: Token, verb: Token) -> bool:
     return child.tag_ == "VB"
 
 
+def _container(tok: Token) -> bool:
+    """A place said only to locate another place: the "Karsk region" of "Dorva in the
+    Karsk region" or of "his home in Dorva in the Karsk region", the "Caldera" of "Dorva,
+    Caldera". Wire copy gives the town a person was held in, then where the town lies."""
+    head = tok.head
+    if tok.dep_ == "appos":
+        return head.ent_type_ in _PLACE_LABELS
+    if tok.dep_ != "pobj" or head.lower_ not in ("in", "of") or head.head.i == head.i:
+        return False
+    owner = head.head
+    if owner.ent_type_ in _PLACE_LABELS:
+        return True
+    return any(prep.dep_ == "prep" and prep.i < head.i and prep.lower_ in ("in", "at", "near")
+               and any(p.dep_ == "pobj" and p.ent_type_ in _PLACE_LABELS for p in prep.children)
+               for prep in owner.children)
+
+
 def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
     """The value reaches the anchor through another person or another conjunct: "Orlov
     and 80-year-old Varga", "Orlov, 35, and Norvanian engineer Varga" give Orlov nothing
@@ -567,11 +716,35 @@ def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
 
 def _age(tok: Token) -> str | None:
     """Years ("34", "34-year-old") or, for infants, months ("10-month-old" -> "10 months")."""
+    if tok.dep_ == "nummod" and not tok.head.lower_.startswith(("year", "month")) and (
+            tok.head.tag_ in ("NNS", "NNPS") or not tok.text[0].isdigit()):
+        return None  # "three hostages", "three Orlov" of a list: a count
+    number = _spelled(tok)
     unit = tok.head.lower_ if tok.head.i != tok.i else ""
     if unit.startswith("month") or any(t.lower_.startswith("month")
                                        for t in tok.doc[tok.i + 1:tok.i + 3]):
-        return f"{tok.text} months" if _MONTHS.match(tok.text) else None
-    return tok.text if _YEARS.match(tok.text) and 0 < int(tok.text) <= 120 else None
+        return f"{number} months" if _MONTHS.match(number) else None
+    return number if _YEARS.match(number) and 0 < int(number) <= 120 else None
+
+
+def _spelled(tok: Token) -> str:
+    """A number as digits: "34" stays, "four" -> 4, "twenty-nine" (either half) -> 29;
+    anything else comes back as written (and fails the caller's digit check)."""
+    word, doc = tok.lower_, tok.doc
+    if word in _TENS:
+        tens, units = _TENS[word], 0
+        if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
+            units = _UNITS.get(doc[tok.i + 2].lower_, 0) if _UNITS.get(
+                doc[tok.i + 2].lower_, 10) < 10 else 0
+        return str(tens + units)
+    if word in _UNITS:
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+            return tok.text  # "one of the hostages": a partitive, no number of years
+        if (_UNITS[word] < 10 and tok.i >= 2 and doc[tok.i - 1].text == "-"
+                and doc[tok.i - 2].lower_ in _TENS):
+            return str(_TENS[doc[tok.i - 2].lower_] + _UNITS[word])
+        return str(_UNITS[word])
+    return tok.text
 
 
 def _about(tok: Token, depth: int = 0) -> bool:

@@ -64,6 +64,27 @@ def test_parsed_doc_gives_the_same_claims(extractor: ClaimExtractor) -> None:
                                                        parsed=True)
 
 
+@pytest.mark.parametrize(("text", "other"), [
+    ("Kidnappers seized Daniel Orlov on Monday. He was moved to Vell, the kidnappers said.",
+     "Kidnappers"),  # a capitalised common noun opening a sentence
+    ("Guards from Caldera seized Daniel Orlov in Caldera on Monday. He was moved to Vell.",
+     "Caldera"),  # tagged a place elsewhere in the article
+])
+def test_a_place_or_noun_tagged_person_is_nobody_else(extractor: ClaimExtractor, text: str,
+                                                      other: str) -> None:
+    ner = extractor.nlp(text, disable=["parser"])
+    first = text.index(other)
+    got = extractor.extract(ner, spans(text, ["Daniel Orlov", "Orlov"]),
+                            [(first, first + len(other))], PUBLISHED)
+    assert ("location", "Vell") in pairs(got)
+
+
+def test_another_person_still_stops_the_pronoun(extractor: ClaimExtractor) -> None:
+    text = "Tomas Varga met Daniel Orlov on Monday. He was moved to Vell."
+    assert ("location", "Vell") not in pairs(run(extractor, text, "Daniel Orlov",
+                                                  others=("Tomas Varga",)))
+
+
 def test_two_people_do_not_share_facts(extractor: ClaimExtractor) -> None:
     text = "Maya Cohen, a 19-year-old soldier, was released, while Daniel Orlov, a civilian, " \
            "is still held."
@@ -307,6 +328,7 @@ def test_real_prose_constructions(extractor: ClaimExtractor, text: str, target: 
     ("Daniel Orlov is reportedly held by the Front.", "reportedly"),
     ("Daniel Orlov is said to be held in Vell.", "reportedly"),
     ("Daniel Orlov was allegedly killed by his captors.", "allegedly"),
+    ("Daniel Orlov is believed to be held in Vell.", "believed"),
     ("Daniel Orlov is held by the Front.", None),
 ])
 def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, text: str,
