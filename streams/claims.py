@@ -120,6 +120,9 @@ class ClaimExtractor:
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._places = frozenset(lexicon.get("place_words") or ())
         self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
+        self._disputed: dict[str, str] = {
+            word: name for name, words in (lexicon.get("disputed_speech") or {}).items()
+            for word in words}
         self._qualifiers: dict[str, str] = {
             word: name for name, words in (lexicon.get("qualifiers") or {}).items()
             for word in [name, *words]}
@@ -486,7 +489,8 @@ class ClaimExtractor:
 
     def _qualifier(self, trigger: Token) -> str | None:
         """"reportedly" / "allegedly" on the claim's clause ("is reportedly held", "is
-        said to be held"), as the lexicon names it; None for a plain assertion."""
+        said to be held"), or "claimed" under a disputing speech verb ("X claimed that
+        ..."), as the lexicon names it; None for a plain assertion."""
         tok = trigger
         while True:
             for child in tok.children:
@@ -495,6 +499,8 @@ class ClaimExtractor:
             if tok.dep_ == "xcomp" and tok.head.tag_ == "VBN" and (
                     tok.head.lower_ in self._qualifiers):  # "is said / alleged to"
                 return self._qualifiers[tok.head.lower_]
+            if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in self._disputed:
+                return self._disputed[tok.head.lemma_.lower()]  # "X claimed that ..."
             if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS:
                 return None
             tok = tok.head

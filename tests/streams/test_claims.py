@@ -330,6 +330,8 @@ def test_real_prose_constructions(extractor: ClaimExtractor, text: str, target: 
     ("Daniel Orlov was allegedly killed by his captors.", "allegedly"),
     ("Daniel Orlov is believed to be held in Vell.", "believed"),
     ("Daniel Orlov is held by the Front.", None),
+    ("The Crimson Brigade claimed that Daniel Orlov was killed in an air strike.", "claimed"),
+    ("The Crimson Brigade said that Daniel Orlov was killed in an air strike.", None),
 ])
 def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, text: str,
                                                     qualifier: str | None) -> None:
