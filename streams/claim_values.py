@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
-DEFAULT_VALUES = Path(__file__).resolve().parent / "data" / "claim_values.yaml"
+from streams.tables import CLAIM_VALUES, table
+from streams.text import value_key as fold
+
 _SPACE = re.compile(r"\s+")
 _LEADING_DET = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Lower-case, ASCII, single-spaced, without a leading article: the matching key."""
-    text = _SPACE.sub(" ", unidecode(text).lower().strip(" .,;:'\"")).strip()
-    return _LEADING_DET.sub("", text)
 
 
 def clean_name(text: str) -> str:
@@ -45,9 +40,11 @@ class ClaimValues:
     branches: tuple[str, ...] = ()
 
     @classmethod
-    def load(cls, path: Path | None = None) -> ClaimValues:
-        """Read the tables (default: the packaged ``claim_values.yaml``)."""
-        data: dict[str, Any] = yaml.safe_load((path or DEFAULT_VALUES).read_text("utf-8"))
+    @cache
+    def load(cls, path: Path = CLAIM_VALUES) -> ClaimValues:
+        """The tables of ``path`` (default: the packaged ``claim_values.yaml``), built
+        once per process and path: claims and conflicts share them."""
+        data: dict[str, Any] = table(path)
         aliases: dict[str, str] = {}
         for canonical, names in (data.get("aliases") or {}).items():
             for name in [canonical, *(names or [])]:

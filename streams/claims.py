@@ -41,7 +41,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.pipeline import Sentencizer
@@ -50,8 +49,8 @@ from spacy.tokens import Doc, Span, Token
 from streams.claim_values import ClaimValues, clean_name, fold
 from streams.nlp import load_model
 from streams.reldates import resolve_date
+from streams.tables import CLAIM_RULES, CLAIM_VALUES, table
 
-DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 FOLLOW = 2  # sentences after a mention that may refer back to it (pronoun or epithet)
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
@@ -110,7 +109,7 @@ class ClaimExtractor:
 
     def __init__(self, rules: Path | None = None, *, values: Path | None = None,
                  nlp: Language | None = None) -> None:
-        data: dict[str, Any] = yaml.safe_load((rules or DEFAULT_RULES).read_text("utf-8"))
+        data: dict[str, Any] = table(rules or CLAIM_RULES)
         self.attributes: dict[str, dict[str, Any]] = data["attributes"]
         lexicon = data.get("lexicon") or {}
         self._hedges = frozenset(lexicon.get("hedges") or ())
@@ -130,7 +129,7 @@ class ClaimExtractor:
         for rule in self._rules.values():
             if rule["attribute"] not in self.attributes:
                 raise ValueError(f"rule {rule['id']}: unknown attribute {rule['attribute']}")
-        self.values = ClaimValues.load(values)
+        self.values = ClaimValues.load(values or CLAIM_VALUES)
         self.status_stages: dict[str, int] = dict(data.get("status_stages") or {})
         self._nlp = nlp
         self._matcher: DependencyMatcher | None = None

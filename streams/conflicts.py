@@ -57,15 +57,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from schemas import Alert, AlertEntity, EntityClaims, Evidence, PreviousValue
 from streams.alerts import build_alert
 from streams.claim_values import ClaimValues
+from streams.tables import CLAIM_RULES, CONFLICT_RULES, table
 from streams.text import value_key
 
-DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "claim_rules.yaml"
-COMPATIBILITY = Path(__file__).resolve().parent / "data" / "conflict_rules.yaml"
 _YEAR_SECONDS = 365.2425 * 86400
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(years?|months?|weeks?)?\s*(?:old)?\s*$")
 _POSSESSIVE = re.compile(r"['\u2019]s?\b")
@@ -91,7 +88,7 @@ class Compatibility:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Compatibility:
-        data = yaml.safe_load((path or COMPATIBILITY).read_text("utf-8")) or {}
+        data = table(path or CONFLICT_RULES) or {}
         ages = data.get("ages") or {}
         return cls(
             multi_valued=frozenset(data.get("multi_valued") or ()),
@@ -211,7 +208,7 @@ class AttributeRules:
     @classmethod
     def load(cls, path: Path | None = None,
              compatibility: Path | None = None) -> AttributeRules:
-        data = yaml.safe_load((path or DEFAULT_RULES).read_text("utf-8"))
+        data = table(path or CLAIM_RULES)
         attributes = data["attributes"]
         compatible = Compatibility.load(compatibility)
         multi = frozenset(a for a, spec in attributes.items() if spec.get("multi"))
@@ -227,7 +224,6 @@ def _default_rules() -> AttributeRules:
     return AttributeRules.load()
 
 
-@cache
 def _values() -> ClaimValues:
     return ClaimValues.load()
 
