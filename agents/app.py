@@ -9,12 +9,26 @@ Faust fixes its worker consumer's fetch wait at 1.5 s. Kafka answers a fetch as 
 there is data, but Tansu (the embedded and test broker) holds every fetch for the whole
 wait, so each hop of the pipeline (articles -> unique -> entity-claims -> alerts) added
 up to 1.5 s of latency. The app sets the wait from ``fetch_max_wait`` instead.
+
+Faust commits the end of the first run of consecutive acked offsets, and its check that
+this run starts where the last commit ended is off by one (and skipped while nothing was
+committed, or the last commit was 0): with message 31 still being processed and 32, 33
+acked, it commits 34; with 0 unacked and 1, 2 acked on a new group, it commits 3. A
+crash then never redelivers the message in between. ``_Consumer`` is the workaround, in
+this one place: it keeps every message handed to the streams until it is acked and
+never commits past the lowest one still held (``tests/agents/test_app.py`` shows both
+Faust's result and ours).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Set as AbstractSet
+
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP, Message
+from faust.types.tuples import ack_lock
 
 from agents.security import faust_credentials
 from streams.settings import Settings
@@ -30,6 +44,76 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
 
 class _Consumer(faust_aiokafka.Consumer):
+    """Faust's consumer, committing no offset past a message not yet acked.
+
+    Every message is held from the moment it is handed to the streams (by identity: a
+    refetched copy of an offset is another message) until it is acked; a message an
+    agent dropped by crashing stays held, so commits stop below it and a restart
+    redelivers it. A rebalance forgets the partitions it moves, as Faust does: their
+    positions are sought back to the committed offsets."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._in_flight: defaultdict[TP, dict[int, Message]] = defaultdict(dict)
+        deliver = self.callback
+
+        async def held(message: Message) -> None:
+            self.hold(message)
+            await deliver(message)
+
+        self.callback = held
+
+    def hold(self, message: Message) -> None:
+        """Keep ``message`` as in flight until it is acked."""
+        if self.app.topics.acks_enabled_for(message.topic):
+            with ack_lock:
+                self._in_flight[message.tp][id(message)] = message
+
+    def lowest_in_flight(self, tp: TP) -> int | None:
+        """The lowest offset of ``tp`` handed to the streams and not acked yet."""
+        with ack_lock:
+            held = self._in_flight.get(tp)
+            return min((m.offset for m in held.values()), default=None) if held else None
+
+    def ack(self, message: Message) -> bool:
+        try:
+            return super().ack(message)
+        finally:
+            if message.acked:
+                with ack_lock:
+                    self._in_flight[message.tp].pop(id(message), None)
+
+    def _new_offset(self, tp: TP) -> int | None:
+        """Faust's choice among the acked offsets below the lowest one in flight."""
+        floor = self.lowest_in_flight(tp)
+        acked = self._acked[tp]
+        if floor is None:
+            return super()._new_offset(tp)
+        held_back = [offset for offset in acked if offset >= floor]
+        acked[:] = [offset for offset in acked if offset < floor]
+        try:
+            return super()._new_offset(tp)
+        finally:
+            acked.extend(held_back)
+            acked.sort()
+
+    def forget(self, tps: AbstractSet[TP]) -> None:
+        """Drop what this consumer holds for ``tps``: their positions start again."""
+        with ack_lock:
+            for tp in tps:
+                self._in_flight.pop(tp, None)
+                for bookkeeping in (self._acked, self._acked_index, self._gap,
+                                    self._read_offset, self._committed_offset):
+                    bookkeeping.pop(tp, None)
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        self.forget(revoked)
+        await super().on_partitions_revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self.forget(assigned)
+        await super().on_partitions_assigned(assigned, generation_id)
+
     def _new_consumer_thread(self) -> _ConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
