@@ -22,8 +22,10 @@ Faust's result and ours).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
@@ -34,6 +36,7 @@ from agents.security import faust_credentials
 from streams.settings import Settings
 
 DEFAULT_BROKER = "kafka://127.0.0.1:9092"
+log = logging.getLogger(__name__)
 
 
 class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
@@ -123,9 +126,26 @@ class _Transport(faust_aiokafka.Transport):
 
 
 class WirewatchApp(faust.App):
-    """A Faust app whose worker consumer waits ``fetch_max_wait_ms`` per fetch at most."""
+    """A Faust app whose worker consumer waits ``fetch_max_wait_ms`` per fetch at most,
+    and that remembers which agents crashed."""
 
     fetch_max_wait_ms: int = 1500
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crashes: dict[str, BaseException] = {}
+
+    async def _on_agent_error(self, agent: faust.types.AgentT, exc: BaseException) -> None:
+        """Every agent's error handler: remember the crash for health and replay.
+
+        Faust marks the crashed *actor*, and its supervisor starts a new one, which has
+        lost the batch in hand; the agent itself never carries the crash (its
+        ``_crash_reason`` stays None), so this is the one place it is seen. The messages
+        the actor held stay unacked (``_Consumer``): a restart redelivers them."""
+        log.error("agent %s crashed: %s: %s", agent.name, type(exc).__name__, exc,
+                  exc_info=exc)
+        self.crashes.setdefault(agent.name, exc)
+        await super()._on_agent_error(agent, exc)
 
     def _new_transport(self) -> _Transport:
         return _Transport(self.conf.broker_consumer, self)

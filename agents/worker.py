@@ -48,6 +48,11 @@ class Worker:
     agents: dict[Stage, faust.types.AgentT] = field(default_factory=dict)
     health: HealthMonitor | None = None
 
+    @property
+    def crashes(self) -> dict[str, BaseException]:
+        """The agents that crashed, by name, with their exception (``agents.app``)."""
+        return self.app.crashes
+
     def guard(self, stage: Stage) -> Guard:
         """The error policy of one stage of this worker."""
         return Guard(stage, self.settings, self.topics.dead_letter, self.observers)
@@ -68,7 +73,7 @@ def build(settings: Settings, services: Services | None = None) -> Worker:
         from faust.sensors.prometheus import setup_prometheus_sensors
 
         setup_prometheus_sensors(app)
-        worker.health = HealthMonitor(settings, app)
+        worker.health = HealthMonitor(settings, app, worker.crashes)
         worker.health.install()
 
     @app.on_before_shutdown.connect
