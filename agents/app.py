@@ -23,7 +23,9 @@ Faust's result and ours).
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -47,7 +49,8 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
 
 class _Consumer(faust_aiokafka.Consumer):
-    """Faust's consumer, committing no offset past a message not yet acked.
+    """Faust's consumer, committing no offset past a message not yet acked, and reading
+    a partition again whose log started again.
 
     Every message is held from the moment it is handed to the streams (by identity: a
     refetched copy of an offset is another message) until it is acked; a message an
@@ -58,6 +61,7 @@ class _Consumer(faust_aiokafka.Consumer):
     def __post_init__(self) -> None:
         super().__post_init__()
         self._in_flight: defaultdict[TP, dict[int, Message]] = defaultdict(dict)
+        self.log_restarts: list[tuple[float, TP]] = []
         deliver = self.callback
 
         async def held(message: Message) -> None:
@@ -99,6 +103,35 @@ class _Consumer(faust_aiokafka.Consumer):
         finally:
             acked.extend(held_back)
             acked.sort()
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        """Seek to the committed offsets, and a partition with none (or 0) to its
+        beginning. aiokafka leaves such a partition where it was, which after a broker
+        came back empty is past the end of the new log: every record below would be
+        skipped. For a new group this is where it starts anyway (earliest)."""
+        offsets = await super().seek_to_committed()
+        unread = [tp for tp, offset in offsets.items() if offset is None or offset <= 0]
+        if unread:
+            await self._thread.seek_to_beginning(*unread)
+        return offsets
+
+    def _to_message(self, tp: TP, record: Any) -> Message:
+        """A fetched record as Faust's message; a partition whose offsets went back
+        without a seek is started again first (see ``agents.resume``)."""
+        read = self._read_offset.get(tp)
+        if read is not None and record.offset < read:
+            self.restarted(tp, record.offset, read)
+        return super()._to_message(tp, record)
+
+    def restarted(self, tp: TP, offset: int, read: int) -> None:
+        """The log of ``tp`` starts again below what this consumer read (a broker on
+        memory storage came back, a topic was recreated): Faust would drop every record
+        below ``read`` as seen and ignore acks below its last commit. Forget both, so
+        the new log is read, acked and committed from where it begins."""
+        log.warning("%s: offsets went back from %s to %s: the broker lost its log; reading "
+                    "the partition again from there", tp, read, offset)
+        self.forget({tp})
+        self.log_restarts.append((time.time(), tp))
 
     def forget(self, tps: AbstractSet[TP]) -> None:
         """Drop what this consumer holds for ``tps``: their positions start again."""

@@ -24,6 +24,8 @@ from streams.settings import Settings
 if TYPE_CHECKING:
     import faust
 
+    from agents.resume import BrokerWatch
+
 log = logging.getLogger(__name__)
 
 
@@ -31,8 +33,9 @@ class HealthMonitor:
     """The worker's latest verdict, and the probe and detector that produce it."""
 
     def __init__(self, settings: Settings, app: faust.App,
-                 crashes: Mapping[str, BaseException]) -> None:
-        self.settings, self.app, self.crashes = settings, app, crashes
+                 crashes: Mapping[str, BaseException], broker: BrokerWatch | None = None,
+                 ) -> None:
+        self.settings, self.app, self.crashes, self.broker = settings, app, crashes, broker
         self.inputs = [settings.topic_articles, settings.topic_unique,
                        settings.topic_entity_claims]
         self.detector = StallDetector(settings.stall_timeout)
@@ -60,6 +63,11 @@ class HealthMonitor:
                             -1, 0)
         else:
             health = self.detector.observe(Sample(time.monotonic(), committed, lag))
+        if self.broker is not None and self.broker.problem is not None:
+            health = Health(False, self.broker.problem, health.lag, health.idle_s)
+        elif self.broker is not None and self.broker.notice is not None:
+            health = Health(health.ok, f"{health.reason}; {self.broker.notice}", health.lag,
+                            health.idle_s)
         if crash is not None:
             health = Health(False, crash, health.lag, health.idle_s)
         if health.ok != self.verdict.ok:
