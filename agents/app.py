@@ -22,6 +22,7 @@ Faust's result and ours).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -38,6 +39,7 @@ from agents.security import faust_credentials
 from streams.settings import Settings
 
 DEFAULT_BROKER = "kafka://127.0.0.1:9092"
+WAIT_EMPTY_SECONDS = 4.0
 log = logging.getLogger(__name__)
 
 
@@ -133,6 +135,24 @@ class _Consumer(faust_aiokafka.Consumer):
         self.forget({tp})
         self.log_restarts.append((time.time(), tp))
 
+    async def wait_empty(self) -> None:
+        """Faust's wait, before a rebalance and at shutdown, for every message taken to
+        be acked — for ``WAIT_EMPTY_SECONDS`` at most. A message a crashed agent dropped
+        is never acked, and Faust would wait for it for ever (no rebalance, no exit on
+        SIGTERM); its wait cannot be cancelled either (it swallows the cancellation).
+        Giving up loses nothing: what is not acked is not committed."""
+        deadline = time.monotonic() + WAIT_EMPTY_SECONDS
+        while not self.should_stop and self._unacked_messages:
+            await self.commit()
+            if not self._unacked_messages or time.monotonic() >= deadline:
+                break
+            await self._wait_for_ack(timeout=1)
+            self._clean_unacked_messages()
+        if self._unacked_messages and not self.should_stop:
+            log.warning("%d messages still unacked after %.0fs: left uncommitted, they will "
+                        "be delivered again", len(self._unacked_messages), WAIT_EMPTY_SECONDS)
+        await self.commit_and_end_transactions()
+
     def forget(self, tps: AbstractSet[TP]) -> None:
         """Drop what this consumer holds for ``tps``: their positions start again."""
         with ack_lock:
@@ -167,6 +187,7 @@ class WirewatchApp(faust.App):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.crashes: dict[str, BaseException] = {}
+        self.agent_crashed = asyncio.Event()
 
     async def _on_agent_error(self, agent: faust.types.AgentT, exc: BaseException) -> None:
         """Every agent's error handler: remember the crash for health and replay.
@@ -178,6 +199,7 @@ class WirewatchApp(faust.App):
         log.error("agent %s crashed: %s: %s", agent.name, type(exc).__name__, exc,
                   exc_info=exc)
         self.crashes.setdefault(agent.name, exc)
+        self.agent_crashed.set()
         await super()._on_agent_error(agent, exc)
 
     def _new_transport(self) -> _Transport:
