@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -50,6 +51,14 @@ COLLIDING = ["Names", "Павел Волков"]
 LAST = ["Marrow", "Vandel", "Oskari", "Tiernan", "Lusk", "Brevik", "Calder", "Dunmore",
         "Easterly", "Fallow"]
 PLACES = ["Karsk", "Drava", "Port Alder", "Osterby", "Lanmoor", "Vesk"]
+FILLER = ["The {adj} talks over the {noun} went on in {place}.",
+          "Residents of {place} reported {adj} queues at the {noun}.",
+          "A spokesman said the {noun} would stay {adj} until further notice.",
+          "Trucks carrying {noun} supplies reached {place} after a {adj} delay.",
+          "The council in {place} voted on the {noun} budget in a {adj} session.",
+          "Observers described the mood around the {noun} as {adj}."]
+ADJ = ["tense", "long", "quiet", "uncertain", "crowded", "brief", "cautious", "heated"]
+NOUN = ["bridge", "water", "grain", "school", "clinic", "power", "rail", "fuel", "border"]
 OVERSIZED_BYTES = 50 << 20  # Tansu takes it; the producer is told so (max_request_size)
 
 
@@ -58,12 +67,15 @@ def people() -> list[str]:
     return [f"{first} {last}" for last in LAST for first in FIRST]
 
 
-def article(person: str, i: int, tag: str, extra: str = "") -> dict[str, str]:
-    """A short wire story about ``person`` alone."""
-    place = PLACES[i % len(PLACES)]
-    body = (f"{person} was seized by gunmen near {place} on Monday, officials said. "
-            f"Negotiators in {place} met on Tuesday. Story {tag}-{i} was filed from {place}."
-            f"{extra}")
+def article(person: str, i: int, tag: str) -> dict[str, str]:
+    """A short wire story about ``person`` alone, its filler drawn at random (seeded) so
+    that no two stories are near-duplicates for dedup."""
+    rng = random.Random(f"{tag}-{i}-{person}")
+    place = rng.choice(PLACES)
+    filler = [rng.choice(FILLER).format(adj=rng.choice(ADJ), noun=rng.choice(NOUN),
+                                        place=rng.choice(PLACES)) for _ in range(6)]
+    body = " ".join([f"{person} was seized by gunmen near {place} on Monday, officials "
+                     "said.", *filler, f"Story {tag}-{i} was filed from {place}."])
     return {"id": f"{tag}-{i:03d}", "source": "Northwire",
             "published_at": f"2026-05-{1 + i % 28:02d}T10:00:00Z", "body": body}
 
