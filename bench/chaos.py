@@ -49,7 +49,7 @@ FIRST = ["Aren", "Belka", "Corvin", "Dalia", "Edrik", "Fenna", "Gorran", "Helka"
 # now refused at load, which the integration tests check).
 COLLIDING = ["Names", "Павел Волков"]
 LAST = ["Marrow", "Vandel", "Oskari", "Tiernan", "Lusk", "Brevik", "Calder", "Dunmore",
-        "Easterly", "Fallow"]
+        "Easterly", "Fallow", "Grisham", "Holloway", "Ingram", "Jessop", "Kettering"]
 PLACES = ["Karsk", "Drava", "Port Alder", "Osterby", "Lanmoor", "Vesk"]
 FILLER = ["The {adj} talks over the {noun} went on in {place}.",
           "Residents of {place} reported {adj} queues at the {noun}.",

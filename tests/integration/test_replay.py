@@ -37,6 +37,7 @@ def orlov_run(broker_url: str, redis_db_url: str, tmp_path_factory) -> tuple[lis
     done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
                       str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], env)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
+    assert b"Unclosed" not in done.stderr, done.stderr.decode()[-3000:]
     return _alerts(done.stdout), orjson.loads(report_path.read_bytes())
 
 
