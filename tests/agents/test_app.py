@@ -3,6 +3,8 @@ it never commits an offset past a message that is not acked (Faust does)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import faust
 import pytest
 from faust.types import TP
@@ -71,3 +73,29 @@ async def test_a_redelivered_copy_stays_held_when_the_first_copy_is_acked():
     ours.ack(later)
     assert ours.lowest_in_flight(tp) == 0
     assert ours._new_offset(tp) is None
+
+
+def _record(tp: TP, offset: int) -> SimpleNamespace:
+    """What aiokafka fetches, as far as Faust's message reads it."""
+    return SimpleNamespace(topic=tp.topic, partition=tp.partition, offset=offset,
+                           timestamp=None, timestamp_type=0, headers=[], key=b"k",
+                           value=b"v", checksum=None, serialized_key_size=1,
+                           serialized_value_size=1)
+
+
+async def test_offsets_going_back_without_a_seek_start_the_partition_again():
+    """A broker that came back empty: Faust would drop every record below the offset it
+    last read, and ignore acks below its last commit."""
+    ours = _consumer(create_app(Settings(app_id="wirewatch-test-back",
+                                         broker="kafka://127.0.0.1:1")))
+    tp = TP("articles", 0)
+    ours._read_offset[tp], ours._committed_offset[tp] = 40, 38
+    ours._to_message(tp, _record(tp, 41))
+    assert ours.log_restarts == []
+    ours._to_message(tp, _record(tp, 0))
+    assert [restarted for _, restarted in ours.log_restarts] == [tp]
+    assert (ours._read_offset.get(tp), ours._committed_offset.get(tp)) == (None, None)
+    new = _Message(tp, 0)
+    ours.hold(new)
+    ours.ack(new)
+    assert ours._new_offset(tp) == 1
