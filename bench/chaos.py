@@ -110,12 +110,14 @@ def poison(names: list[str]) -> list[dict[str, str]]:
     of range, "yesterday" in year 1, and a 250 KB article of thousands of sentences
     about one watched name."""
     a, b, c = names
+    sentence = f"{c} was seen in Vesk on day 1000."
+    many = 245_000 // (len(sentence) + 1)  # thousands, and under the 256 KB body limit
     return [
         {**article(a, 0, "poison"), "body": f"{a} was kidnapped 1000000 days ago in Karsk."},
         {**article(b, 1, "poison"), "published_at": "0001-01-01T00:00:00Z",
          "body": f"{b} was released yesterday in Drava, officials said."},
         {**article(c, 2, "poison"),
-         "body": " ".join(f"{c} was seen in Vesk on day {i}." for i in range(7000))},
+         "body": " ".join(f"{c} was seen in Vesk on day {1000 + i}." for i in range(many))},
     ]
 
 
@@ -422,6 +424,7 @@ def broker_fault(lab: Lab) -> Row:
                 "alerts", "alert_id")), 180)
             broker.terminate()
             broker.wait(timeout=10)
+            before.close()  # it holds the old log; left open, it would read the new one too
             broker, _ = start_tansu(port)
             restarted = time.monotonic()
             after = tail(env)  # the first one's positions are past the new logs' ends

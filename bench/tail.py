@@ -122,6 +122,9 @@ class TopicTail:
         return None
 
     def close(self) -> None:
+        """Stop consuming; what was read stays readable. Closing twice is harmless."""
+        if self._loop.is_closed():
+            return
         if self._stopping is not None:
             self._loop.call_soon_threadsafe(self._stopping.set)
         self._thread.join(30)

@@ -10,7 +10,10 @@ import jsonschema
 import orjson
 import pytest
 
+import agents.worker
+from agents.health import HealthMonitor
 from agents.replay import Report, replay
+from agents.worker import build
 from schemas import load_schema
 from streams.settings import Settings
 from tests.conftest import FIXTURES
@@ -154,12 +157,21 @@ def test_a_crashed_agent_fails_the_run_at_once_with_the_reason(broker_url, redis
         raise RuntimeError("dead-letter topic refused the record")
 
     monkeypatch.setattr(Guard, "dead_letter", refuse)
+    built = []
+    monkeypatch.setattr(agents.worker, "build", lambda *args, **kwargs: built.append(
+        build(*args, **kwargs)) or built[-1])
     settings = Settings(broker=broker_url, redis_url=redis_db_url)
     started = time.monotonic()
     with pytest.raises(PipelineError, match="agent ingest crashed: RuntimeError: dead-letter"):
         replay([SCENARIO / "bad_input.jsonl"], settings=settings,
                watchlist=SCENARIO / "watchlist.yaml", timeout=300)
     assert time.monotonic() - started < 60
+    [worker] = built
+    # What /health read before: Faust never sets the agent's own crash reason.
+    assert worker.agents["ingest"]._crash_reason is None
+    health = HealthMonitor(worker.settings, worker.app, worker.crashes)
+    assert health.crashed() == ("agent ingest crashed: RuntimeError: dead-letter topic "
+                                "refused the record")
 
 
 def test_a_killed_runs_namespace_is_deleted_by_the_next_run(broker_url, redis_db_url):
