@@ -17,7 +17,9 @@ acked, it commits 34; with 0 unacked and 1, 2 acked on a new group, it commits 3
 crash then never redelivers the message in between. ``_Consumer`` is the workaround, in
 this one place: it keeps every message handed to the streams until it is acked and
 never commits past the lowest one still held (``tests/agents/test_app.py`` shows both
-Faust's result and ours).
+Faust's result and ours). The same consumer bounds Faust's wait for unacked messages
+(which nothing else could end) and reads a partition again whose log started again
+after the broker came back empty (``agents.resume``).
 """
 
 from __future__ import annotations

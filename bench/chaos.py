@@ -157,7 +157,9 @@ def table(rows: list[Row]) -> str:
     lines = [HEADER, ["---"] * len(HEADER), *(r.cells() for r in rows)]
     out = ["| " + " | ".join(cells) + " |" for cells in lines]
     for r in rows:
-        reasons = Counter(f"{d['reason']}@{d['stage']}" for d in r.dead_letters)
+        reasons = Counter(f"{d['reason']}@{d['stage']}"
+                          + (f" ({d['error_type']})" if d.get("error_type") else "")
+                          for d in r.dead_letters)
         if reasons:
             out.append(f"\n{r.fault}: " + ", ".join(f"{k} {n}" for k, n in sorted(
                 reasons.items())))

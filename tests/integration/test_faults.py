@@ -35,6 +35,10 @@ def lab(broker_url: str, tmp_path_factory) -> chaos.Lab:
 
 def delivered_once(row: chaos.Row, lab: chaos.Lab) -> None:
     """The checks every fault shares."""
+    print(f"\n{chaos.table([row])}")
+    for letter in row.dead_letters:
+        print(f"  {letter['reason']}@{letter['stage']} offset {letter['offset']} "
+              f"{letter['payload_size']} bytes: {letter['detail'][:160]}")
     assert row.problem is None, row.problem
     assert (row.lost, row.doubled) == (0, 0), row.cells()
     assert row.stop_s < 10
