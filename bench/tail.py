@@ -11,6 +11,7 @@ empty leaves this consumer's positions past the new logs' ends: tail it with a n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import threading
 import time
@@ -77,7 +78,9 @@ class TopicTail:
                 self._changed.notify_all()
         finally:
             stopping.cancel()
-            await consumer.stop()
+            # after its broker went away, stopping may raise what its fetcher was doing
+            with contextlib.suppress(BaseException):
+                await consumer.stop()
 
     def values(self, topic: str) -> list[bytes]:
         """The values read so far from ``topic`` (a short name: ``alerts``, ``unique``)."""
