@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from faust.web import Request, Response, View
@@ -23,14 +24,18 @@ from streams.settings import Settings
 if TYPE_CHECKING:
     import faust
 
+    from agents.resume import BrokerWatch
+
 log = logging.getLogger(__name__)
 
 
 class HealthMonitor:
     """The worker's latest verdict, and the probe and detector that produce it."""
 
-    def __init__(self, settings: Settings, app: faust.App) -> None:
-        self.settings, self.app = settings, app
+    def __init__(self, settings: Settings, app: faust.App,
+                 crashes: Mapping[str, BaseException], broker: BrokerWatch | None = None,
+                 ) -> None:
+        self.settings, self.app, self.crashes, self.broker = settings, app, crashes, broker
         self.inputs = [settings.topic_articles, settings.topic_unique,
                        settings.topic_entity_claims]
         self.detector = StallDetector(settings.stall_timeout)
@@ -38,11 +43,10 @@ class HealthMonitor:
         self._probe: GroupProbe | None = None
 
     def crashed(self) -> str | None:
-        """The first agent that crashed, with its exception, if any did."""
-        for agent in self.app.agents.values():
-            reason = getattr(agent, "_crash_reason", None)
-            if reason is not None:
-                return f"agent {agent.name} crashed: {type(reason).__name__}: {reason}"
+        """The first agent that crashed, with its exception, if any did (``crashes`` is
+        the worker's record: Faust sets no crash reason on an agent)."""
+        for name, reason in self.crashes.items():
+            return f"agent {name} crashed: {type(reason).__name__}: {reason}"
         return None
 
     async def sample(self) -> Health:
@@ -59,6 +63,11 @@ class HealthMonitor:
                             -1, 0)
         else:
             health = self.detector.observe(Sample(time.monotonic(), committed, lag))
+        if self.broker is not None and self.broker.problem is not None:
+            health = Health(False, self.broker.problem, health.lag, health.idle_s)
+        elif self.broker is not None and self.broker.notice is not None:
+            health = Health(health.ok, f"{health.reason}; {self.broker.notice}", health.lag,
+                            health.idle_s)
         if crash is not None:
             health = Health(False, crash, health.lag, health.idle_s)
         if health.ok != self.verdict.ok:

@@ -16,6 +16,7 @@ from faust.types import EventT
 
 from agents.observe import Outcome
 from schemas import Article, DuplicateNotice, UniqueArticle
+from streams.dedup import Fingerprint
 from streams.errors import InvalidArticle
 from streams.normalize import has_text, normalize
 from streams.store.dedup import DedupRequest
@@ -23,6 +24,14 @@ from streams.validate import decode_article
 
 if TYPE_CHECKING:
     from agents.worker import AgentFun, Worker
+
+
+def delivery_key(article: Article, fp: Fingerprint) -> str:
+    """What was delivered, as dedup remembers its decision for a redelivery: the article
+    id and the hash of its words. Not the topic, partition and offset: those start at 0
+    again on a broker that lost its log (memory storage, a recreated topic), and a new
+    article at an old position would get the old article's decision."""
+    return f"{article.id}:{fp.exact}"
 
 
 def make_ingest(w: Worker) -> AgentFun:
@@ -50,9 +59,9 @@ def make_ingest(w: Worker) -> AgentFun:
         articles = await accepted(events)
         if not articles:
             return
-        requests = [DedupRequest(a.id, a.source, services.fingerprinter.fingerprint(text),
-                                 f"{e.message.topic}:{e.message.partition}:{e.message.offset}")
-                    for a, text, e in articles]
+        prints = [services.fingerprinter.fingerprint(text) for _, text, _ in articles]
+        requests = [DedupRequest(a.id, a.source, fp, delivery_key(a, fp))
+                    for (a, _, _), fp in zip(articles, prints, strict=True)]
         decisions = await guard.retrying("dedup", lambda: services.dedup.check_many(requests))
         seconds = (time.perf_counter() - started) / len(events)
         for (article, text, _), decision in zip(articles, decisions, strict=True):

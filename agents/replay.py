@@ -7,7 +7,9 @@ started for it, its own topic names. Completion is tracked, not guessed: every
 published message ends in exactly one ingest outcome, every unique article in one
 extract outcome that says how many entity-claims it sent, and every one of those in one
 profile outcome that names the alerts it sent; the run is over when all are accounted
-for and the alert reader has seen each of those alerts on the alerts topic.
+for and the alert reader has seen each of those alerts on the alerts topic. An agent
+that crashes ends the run at once with ``PipelineError`` and the reason: what it held
+would never be accounted for.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ import orjson
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
+# A run holds ``{namespace}:lease`` while it runs, renewed every third of this. A run
+# that was killed stops renewing it; the next run deletes every replay namespace whose
+# lease has expired.
+LEASE_SECONDS = 60
 
 
 @dataclass
@@ -180,6 +186,8 @@ async def _run(
                 check()
 
     await ensure_topics(settings, settings.topic_names())
+    await _forget_stale_runs(worker)
+    lease = asyncio.create_task(_hold_lease(worker))
     worker.observers.subscribe(on_outcome)
     await worker.app.start()
     reader = asyncio.create_task(read_alerts())
@@ -188,15 +196,13 @@ async def _run(
         await publish(settings, settings.topic_articles, messages)
         if not messages:
             finished.set()
-        try:
-            await asyncio.wait_for(finished.wait(), timeout=budget)
-        except TimeoutError:
-            raise TimeoutError(f"pipeline not done after {budget:.0f}s: {progress}") from None
+        await _finish_or_fail(worker, finished, budget, progress)
         elapsed = time.monotonic() - started
     finally:
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
+        for task in (reader, lease):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if not keep_state:
             await forget_namespace(worker.services.redis, settings.namespace)
         await worker.app.stop()
@@ -211,6 +217,50 @@ async def _run(
         elapsed_s=round(elapsed, 3),
         settings=settings,
     )
+
+
+async def _finish_or_fail(worker: Any, finished: asyncio.Event, budget: float,
+                          progress: Progress) -> None:
+    """Wait for the run to be accounted for; fail at once if an agent crashed."""
+    from streams.errors import PipelineError
+
+    done = asyncio.create_task(finished.wait())
+    crashed = asyncio.create_task(worker.app.agent_crashed.wait())
+    try:
+        await asyncio.wait({done, crashed}, timeout=budget,
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (done, crashed):
+            task.cancel()
+    if worker.crashes:
+        name, exc = next(iter(worker.crashes.items()))
+        raise PipelineError(f"agent {name} crashed: {type(exc).__name__}: {exc}")
+    if not finished.is_set():
+        raise TimeoutError(f"pipeline not done after {budget:.0f}s: {progress}")
+
+
+async def _hold_lease(worker: Any) -> None:
+    """Keep this run's lease alive until cancelled."""
+    key = f"{worker.settings.namespace}:lease"
+    while True:
+        await worker.services.redis.set(key, b"1", ex=LEASE_SECONDS)
+        await asyncio.sleep(LEASE_SECONDS / 3)
+
+
+async def _forget_stale_runs(worker: Any) -> None:
+    """Delete the namespaces of replay runs whose lease expired (killed runs)."""
+    client = worker.services.redis
+    prefix = worker.settings.namespace.rsplit(":", 1)[0] + ":"  # {base}:replay:
+    runs: dict[str, list[bytes]] = {}
+    async for key in client.scan_iter(match=f"{prefix}*", count=1000):
+        run = key.decode("utf-8", "replace")[len(prefix):].split(":", 1)[0]
+        runs.setdefault(run, []).append(key)
+    for run, keys in runs.items():
+        if f"{prefix}{run}" != worker.settings.namespace and not await client.exists(
+                f"{prefix}{run}:lease"):
+            log.info("deleting the namespace of replay run %s, whose lease expired", run)
+            for i in range(0, len(keys), 500):
+                await client.unlink(*keys[i:i + 500])
 
 
 async def forget_namespace(client: Any, namespace: str) -> None:

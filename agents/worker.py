@@ -29,6 +29,7 @@ from agents.health import HealthMonitor
 from agents.ingest import make_ingest
 from agents.observe import Observers, Stage
 from agents.profile import make_profile
+from agents.resume import BrokerWatch
 from agents.services import Services
 from agents.topics import Topics, declare_topics
 from streams.settings import Settings
@@ -47,6 +48,12 @@ class Worker:
     observers: Observers = field(default_factory=Observers)
     agents: dict[Stage, faust.types.AgentT] = field(default_factory=dict)
     health: HealthMonitor | None = None
+    broker_watch: BrokerWatch | None = None
+
+    @property
+    def crashes(self) -> dict[str, BaseException]:
+        """The agents that crashed, by name, with their exception (``agents.app``)."""
+        return self.app.crashes
 
     def guard(self, stage: Stage) -> Guard:
         """The error policy of one stage of this worker."""
@@ -64,17 +71,20 @@ def build(settings: Settings, services: Services | None = None) -> Worker:
                                ("profile", topics.entity_claims, make_profile)):
         worker.agents[stage] = app.agent(topic, name=stage)(make(worker))
 
+    worker.broker_watch = BrokerWatch(settings, app)
+    worker.broker_watch.install()
     if settings.web_port is not None:
         from faust.sensors.prometheus import setup_prometheus_sensors
 
         setup_prometheus_sensors(app)
-        worker.health = HealthMonitor(settings, app)
+        worker.health = HealthMonitor(settings, app, worker.crashes, worker.broker_watch)
         worker.health.install()
 
     @app.on_before_shutdown.connect
     async def close_services(app: faust.App, **kwargs: object) -> None:
         if worker.health is not None:
             await worker.health.stop()
+        await worker.broker_watch.stop()
         await worker.services.close()
 
     return worker

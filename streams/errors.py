@@ -47,3 +47,8 @@ class WatchlistError(ConfigError, ValueError):
 
 class StackError(WirewatchError):
     """A broker or Redis server that could not be started or reached."""
+
+
+class PipelineError(WirewatchError):
+    """A run of the pipeline that cannot finish (an agent crashed): the message says
+    which stage and why."""

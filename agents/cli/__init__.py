@@ -17,17 +17,18 @@ from agents.cli.entity import entity
 from agents.cli.io import alerts, produce
 from agents.cli.run import demo, replay, stack, worker
 from agents.cli.watch import watch
-from streams.errors import ConfigError, StackError
+from streams.errors import ConfigError, PipelineError, StackError
 from streams.settings import Settings
 
 
 class _Commands(click.Group):
-    """Configuration errors from any command are one line and exit status 1."""
+    """Configuration errors, and a run that cannot finish, are one line and exit status 1
+    from any command."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (ConfigError, StackError) as exc:
+        except (ConfigError, StackError, PipelineError) as exc:
             raise click.ClickException(str(exc)) from None
         except AuthenticationError as exc:
             raise click.ClickException(f"Redis refused the credentials: {exc}") from None

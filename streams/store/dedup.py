@@ -31,7 +31,8 @@ class Cluster:
 
 @dataclass(frozen=True)
 class DedupRequest:
-    """One article to check: its id, source, fingerprint and Kafka delivery coordinate."""
+    """One article to check: its id, source, fingerprint and the key of what was delivered
+    (a redelivery of the same key gets the same decision)."""
 
     article_id: str
     source: str | None

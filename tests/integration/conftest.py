@@ -8,12 +8,13 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from agents.stack import start_tansu
+from bench.tail import TopicTail
 from streams.errors import StackError
 from streams.settings import TOPICS
 from tests.conftest import unavailable
@@ -76,16 +77,38 @@ def settings_of(env: dict[str, str]):
     )
 
 
-def topic_values(env: dict[str, str], topic: str) -> list[bytes]:
-    """Every value on ``topic`` right now (read from the beginning, no group)."""
-    import asyncio
 
-    from agents.kafka import read_topic
 
-    async def collect() -> list[bytes]:
-        return [v async for v in read_topic(settings_of(env), topic, follow=False)]
+class Tail(TopicTail):
+    """The one consumer of a test on ``env``'s topics (``bench.tail.TopicTail``), failing
+    the test with the worker's log when what it waits for does not come."""
 
-    return asyncio.run(collect())
+    def __init__(self, env: dict[str, str]) -> None:
+        super().__init__(settings_of(env),
+                         {name: env[f"WIREWATCH_TOPIC_{name.upper()}"] for name in TOPICS})
+
+    def wait_for(self, predicate: Callable[[], bool], what: str, timeout: float = 120,
+                 worker: subprocess.Popen | None = None, log: Path | None = None) -> None:
+        """Return once ``predicate()`` holds; fail with ``what`` (and the worker's log) on
+        timeout or when ``worker`` exits first."""
+        problem = self.wait(predicate, timeout, worker)
+        if problem:
+            tail = log.read_text(errors="replace")[-3000:] if log else ""
+            pytest.fail(f"{problem} waiting for {what}:\n{tail}")
+
+
+@pytest.fixture
+def tail_of() -> Iterator[Callable[[dict[str, str]], Tail]]:
+    """``tail_of(env)``: the one consumer of this test on ``env``'s topics, closed after."""
+    tails: list[Tail] = []
+
+    def start(env: dict[str, str]) -> Tail:
+        tails.append(Tail(env))
+        return tails[-1]
+
+    yield start
+    for tail in tails:
+        tail.close()
 
 
 def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
+import uuid
 
 import jsonschema
 import orjson
 import pytest
 
+import agents.worker
+from agents.health import HealthMonitor
 from agents.replay import Report, replay
+from agents.worker import build
 from schemas import load_schema
 from streams.settings import Settings
 from tests.conftest import FIXTURES
@@ -35,6 +40,7 @@ def orlov_run(broker_url: str, redis_db_url: str, tmp_path_factory) -> tuple[lis
     done = wirewatch(["replay", str(SCENARIO / "orlov.jsonl"), "--watchlist",
                       str(SCENARIO / "watchlist.yaml"), "--report", str(report_path)], env)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
+    assert b"Unclosed" not in done.stderr, done.stderr.decode()[-3000:]
     return _alerts(done.stdout), orjson.loads(report_path.read_bytes())
 
 
@@ -137,3 +143,53 @@ def test_bad_input_goes_to_dead_letter_and_the_rest_is_processed(ww_env, tmp_pat
     assert report["analysed"] == 2
     alerts = _alerts(done.stdout)
     assert [(a["type"], a["entity"]["id"]) for a in alerts][:1] == [("new_entity", "mira-kessling")]
+
+
+def test_a_crashed_agent_fails_the_run_at_once_with_the_reason(broker_url, redis_db_url,
+                                                               monkeypatch):
+    """Nothing can take a dead letter (the send raises a fault): ingest crashes on the
+    first bad line. Faust marks only the actor; the app's error handler records it, and
+    replay ends with the reason instead of waiting out its budget."""
+    from agents.errors import Guard
+    from streams.errors import PipelineError
+
+    async def refuse(self, *args, **kwargs):
+        raise RuntimeError("dead-letter topic refused the record")
+
+    monkeypatch.setattr(Guard, "dead_letter", refuse)
+    built = []
+    monkeypatch.setattr(agents.worker, "build", lambda *args, **kwargs: built.append(
+        build(*args, **kwargs)) or built[-1])
+    settings = Settings(broker=broker_url, redis_url=redis_db_url)
+    started = time.monotonic()
+    with pytest.raises(PipelineError, match="agent ingest crashed: RuntimeError: dead-letter"):
+        replay([SCENARIO / "bad_input.jsonl"], settings=settings,
+               watchlist=SCENARIO / "watchlist.yaml", timeout=300)
+    assert time.monotonic() - started < 60
+    [worker] = built
+    # What /health read before: Faust never sets the agent's own crash reason.
+    assert worker.agents["ingest"]._crash_reason is None
+    health = HealthMonitor(worker.settings, worker.app, worker.crashes)
+    assert health.crashed() == ("agent ingest crashed: RuntimeError: dead-letter topic "
+                                "refused the record")
+
+
+def test_a_killed_runs_namespace_is_deleted_by_the_next_run(broker_url, redis_db_url):
+    """A killed run leaves keys and no live lease; a running one keeps its lease."""
+    import redis
+
+    client = redis.Redis.from_url(redis_db_url)
+    base = f"wwtest-lease-{uuid.uuid4().hex[:6]}"
+    client.set(f"{base}:replay:killed:dedup:day", b"x")
+    client.set(f"{base}:replay:running:dedup:day", b"x")
+    client.set(f"{base}:replay:running:lease", b"1", ex=60)
+    try:
+        replay([SCENARIO / "orlov.jsonl"],
+               settings=Settings(broker=broker_url, redis_url=redis_db_url, namespace=base),
+               watchlist=SCENARIO / "watchlist.yaml")
+        assert sorted(client.scan_iter(match=f"{base}:*")) == [
+            f"{base}:replay:running:dedup:day".encode(), f"{base}:replay:running:lease".encode()]
+    finally:
+        for key in client.scan_iter(match=f"{base}:*"):
+            client.delete(key)
+        client.close()

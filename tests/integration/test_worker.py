@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import orjson
 
@@ -37,7 +36,7 @@ def _unprivileged() -> dict[str, object]:
     return as_nobody
 
 
-def test_worker_turns_produced_articles_into_alerts(ww_env, tmp_path):
+def test_worker_turns_produced_articles_into_alerts(ww_env, tail_of, tmp_path):
     """As the Docker image runs it: an unprivileged user, in a read-only folder."""
     env = {**ww_env, "WIREWATCH_WATCHLIST": str(SCENARIO / "watchlist.yaml"),
            "HOME": "/nonexistent"}
@@ -49,16 +48,13 @@ def test_worker_turns_produced_articles_into_alerts(ww_env, tmp_path):
     worker = subprocess.Popen([sys.executable, "-m", "agents.cli", "worker", "--loglevel",
                                "warning"], env=env, cwd=readonly, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, **_unprivileged())
+    tail = tail_of(env)
     try:
         produced = wirewatch(["produce", str(SCENARIO / "orlov.jsonl")], env)
         assert produced.returncode == 0, produced.stderr.decode()
-        deadline = time.monotonic() + 120
-        alerts: list[dict] = []
-        while time.monotonic() < deadline and worker.poll() is None:
-            alerts = _read_alerts(env)
-            if any(a["type"] == "new_entity" for a in alerts):
-                break
-        assert worker.poll() is None, worker.stdout.read().decode()[-3000:]
+        tail.wait_for(lambda: "new_entity" in tail.ids("alerts", "type"), "a new_entity alert",
+                      worker=worker)
+        alerts = _read_alerts(env)  # as a user reads them
         assert [a["entity"]["id"] for a in alerts if a["type"] == "new_entity"] == ["daniel-orlov"]
     finally:
         worker.send_signal(signal.SIGTERM)
