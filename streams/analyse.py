@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from schemas import ClaimRecord, EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
-from streams.claims import ClaimExtractor
+from streams.claims import Claim, ClaimExtractor
 from streams.nlp import EntitySpan, add_sentences, extract_mentions
 from streams.resolve import ResolvedEntity, Resolver
 
@@ -43,6 +43,24 @@ def analyse_batch(
     ]
 
 
+# Sentences kept for one claim of one article (same attribute, value, attribution and
+# qualifier): evidence enough for a desk, and a message that cannot outgrow the broker's
+# request limit, however many times a long article repeats itself.
+EVIDENCE_PER_CLAIM = 5
+
+
+def bounded(claims: Sequence[Claim], per_claim: int = EVIDENCE_PER_CLAIM) -> list[Claim]:
+    """The claims in order, at most ``per_claim`` sentences for each distinct claim."""
+    seen: dict[tuple[str, str, str | None, str | None], int] = {}
+    out = []
+    for c in claims:
+        key = (c.attribute, c.value, c.attribution, c.qualifier)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= per_claim:
+            out.append(c)
+    return out
+
+
 def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[EntityClaims]:
     """One entity-claims message per watched entity of the article, with its claims.
 
@@ -67,7 +85,7 @@ def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[Entity
             first_sentence=article.text[entity.sentences[0][0]:entity.sentences[0][1]].strip(),
             claims=[ClaimRecord(attribute=c.attribute, value=c.value, sentence=c.sentence,
                                 attribution=c.attribution, qualifier=c.qualifier)
-                    for c in claims],
+                    for c in bounded(claims)],
         ))
     return events
 

@@ -42,3 +42,14 @@ def test_split_pipelines_find_what_one_pipeline_finds() -> None:
     assert sum(1 for ms in expected for m in ms if m.entity_id) >= 5  # watched names too
     assert [[s.text for s in d.sents] for d in split] == [[s.text for s in d.sents]
                                                          for d in one.pipe(texts)]
+
+
+def test_a_claim_repeated_by_a_long_article_keeps_a_few_sentences():
+    from streams.analyse import EVIDENCE_PER_CLAIM, bounded
+    from streams.claims import Claim
+
+    repeated = [Claim("status", "held", f"Orlov is held, report {i} says.", None)
+                for i in range(200)]
+    other = Claim("status", "held", "The Front says it holds Orlov.", "Front")
+    kept = bounded([*repeated, other])
+    assert kept == [*repeated[:EVIDENCE_PER_CLAIM], other]
