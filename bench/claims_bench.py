@@ -18,8 +18,8 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.claims_set import LABELLED, spans  # noqa: E402
 from streams.claims import ClaimExtractor  # noqa: E402
-from tests.fixtures.claims_set import LABELLED, spans  # noqa: E402
 
 
 @click.command()

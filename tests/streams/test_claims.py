@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from bench.claims_set import LABELLED, spans
 from streams.claims import Claim, ClaimExtractor
-from tests.fixtures.claims_set import LABELLED, spans
 
 PUBLISHED = "2026-03-11T09:00:00Z"  # a Wednesday
 
