@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
     batch_within: float = Field(0.05, gt=0, description="seconds to wait to fill a batch")
+    spacy_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1,
+        description="spaCy (NER) processes of one worker; default: one per core",
+    )
 
     # Dedup.
     # Real syndicated copies (light edits, page furniture, cut elsewhere) share 45-65% of
