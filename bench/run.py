@@ -13,12 +13,17 @@ Measures, in this order:
 5. Redis bytes of the run's keys, per article (dedup) and per entity profile;
 6. with ``--profile``, a py-spy recording of one worker on the unique corpus.
 
+The last line on stdout is one JSON object of the headline figures (``report.headline``),
+for other tools to read; everything else goes to stderr.
+
 Every run has its own topics, consumer group and Redis namespace (deleted afterwards).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shlex
 import signal
 import statistics
@@ -41,6 +46,7 @@ from bench.report import (  # noqa: E402
     ENTITY_PIPELINE,
     Report,
     SpacyResult,
+    headline,
     machine,
     print_table,
     write_markdown,
@@ -122,7 +128,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
     hour, and a ratio of figures taken minutes apart would carry that drift.
     """
     run = Run(name, stack["broker"], stack["redis_url"], stack["watchlist"], workers,
-              stack["partitions"], stack["log_dir"])
+              stack["partitions"], stack["log_dir"], env=stack["env"])
     print(f"-- {name}: {workers} worker(s), {len(corpus.articles)} articles"
           + (f", paced at {rate:.1f}/s" if rate else ""), file=sys.stderr)
     try:
@@ -131,7 +137,9 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         reference = None
         if rate is None and profile is None:
             texts = [a["body"] for a in corpus.articles]
+            cpu = time.process_time()
             [(elapsed, _)] = _timed([stack["ner"]], texts, stack["batch_size"], 1)
+            reference_cpu = (time.process_time() - cpu) / (len(texts) + 8)  # + the warm-up
             reference = len(texts) / elapsed
         spy = None
         if profile is not None:
@@ -144,7 +152,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         result = run.measure(corpus.articles, rate=rate, grace=grace,
                              broker_pid=stack["broker_pid"])
         if reference is not None:
-            result.reference_rate = reference
+            result.reference_rate, result.reference_cpu_s = reference, reference_cpu
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             result.profiled_s = time.perf_counter() - spied_from + 1.0
@@ -191,6 +199,9 @@ def main(argv: list[str] | None = None) -> Report:
                         help="also record one worker on the unique corpus with py-spy "
                              "(raw collapsed stacks written here)")
     parser.add_argument("--skip-two-workers", action="store_true")
+    parser.add_argument("--spacy-processes", type=int,
+                        help="WIREWATCH_SPACY_PROCESSES of every worker (default: the "
+                             "worker's own, one per core)")
     args = parser.parse_args(argv)
 
     from agents.stack import redis_answers, start_tansu
@@ -212,6 +223,11 @@ def main(argv: list[str] | None = None) -> Report:
     _, watchlist = write(unique, work / "corpus")
     report = Report(command=shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
                     machine=machine(), args=vars(args), n_copies=copies.spec.n_copies)
+    processes = args.spacy_processes or int(os.environ.get("WIREWATCH_SPACY_PROCESSES")
+                                            or os.cpu_count() or 1)
+    report.config = {"workers": 1, "spacy_processes": processes,
+                     "batch_size": int(os.environ.get("WIREWATCH_BATCH_SIZE") or 32),
+                     "partitions": args.partitions}
 
     print(f"-- bare spaCy over {args.n} articles", file=sys.stderr)
     ner = bare_ner(args.model)
@@ -223,7 +239,9 @@ def main(argv: list[str] | None = None) -> Report:
     broker_proc, broker = start_tansu()
     stack = {"broker": broker, "redis_url": args.redis_url, "watchlist": watchlist,
              "partitions": args.partitions, "log_dir": work, "warmup": warmup,
-             "ner": ner, "batch_size": args.batch_size, "broker_pid": broker_proc.pid}
+             "ner": ner, "batch_size": args.batch_size, "broker_pid": broker_proc.pid,
+             "env": ({"WIREWATCH_SPACY_PROCESSES": str(args.spacy_processes)}
+                     if args.spacy_processes else {})}
     try:
         one = median_of(args.repeat, "unique, 1 worker", stack, unique, 1)
         report.runs.append(one)
@@ -245,6 +263,7 @@ def main(argv: list[str] | None = None) -> Report:
         write_markdown(report, args.markdown)
         print(f"markdown written to {args.markdown}", file=sys.stderr)
     print(f"worker logs in {work}", file=sys.stderr)
+    print(json.dumps(headline(report)), flush=True)  # the last line: for other tools
     return report
 
 
