@@ -96,9 +96,14 @@ class SpacyProcess:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_initialise,
                                    initargs=(self.model, self.watchlist))
+        # Start the child and load the model now: a pool starts its process at the first
+        # call, so the children of a stage would otherwise load one by one, each at its
+        # first batch, a few seconds late.
+        pool.submit(os.getpid)
+        return pool
 
     def _submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         try:

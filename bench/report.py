@@ -226,7 +226,7 @@ def write_markdown(report: Report, path: Path) -> None:
     ]
     if report.components:
         total = sum(seconds for _, seconds in report.components)
-        lines += ["Cost of each spaCy component a worker runs (in-process, "
+        lines += ["Cost of each spaCy component of a worker's spaCy process (in-process, "
                   f"{a['n']} articles, batch {a['batch_size']}):", ""]
         lines += [f"- `{name}`: {seconds / a['n'] * 1000:.1f} ms/article "
                   f"({100 * seconds / total:.0f}%)" for name, seconds in report.components]

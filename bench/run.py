@@ -5,7 +5,7 @@
 Measures, in this order:
 
 1. bare spaCy: ``nlp.pipe`` with only the components NER needs (the reference), and
-   the pipeline wirewatch builds (every component it runs, with the watchlist ruler);
+   the annotator a worker's spaCy process runs (sentences, watchlist ruler, NER);
 2. one ``wirewatch worker`` end to end through a real broker (embedded Tansu) and
    Redis, on unique articles, then on a corpus with a share of syndicated copies;
 3. two workers in one consumer group on the unique corpus;
@@ -85,37 +85,32 @@ def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int
                ) -> tuple[list[SpacyResult], list[tuple[str, float]]]:
     """Articles/s of ``nlp.pipe`` in this process, and seconds per component.
 
-    Two pipelines: NER with only what it listens to (the reference), and the entity
-    pipeline a worker's spaCy process runs (the watchlist ruler + NER). Components are
-    timed one by one, the sentencer's (which the worker runs beside the spaCy process)
-    on docs carrying the entities, as the worker runs it.
+    Two pipelines: NER with only what it listens to (the reference), and the annotator a
+    worker's spaCy process runs (sentences, the watchlist ruler, NER). Its components
+    are timed one by one, and the mention extraction the process does on each doc.
     """
-    from streams.nlp import build_pipeline, build_sentencer, find_entities, with_entities
+    from streams.nlp import build_annotator, extract_mentions
     from streams.watchlist import load_watchlist
 
     texts = [a["body"] for a in corpus.articles]
-    entities = build_pipeline(model, load_watchlist(watchlist))
-    labelled = (("bare spaCy NER", ner), (ENTITY_PIPELINE, entities))
+    annotator = build_annotator(model, load_watchlist(watchlist))
+    labelled = (("bare spaCy NER", ner), (ENTITY_PIPELINE, annotator))
     results = [SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, found)
                for (label, nlp), (elapsed, found) in zip(
-                   labelled, _timed([ner, entities], texts, batch_size, repeat), strict=True)]
+                   labelled, _timed([ner, annotator], texts, batch_size, repeat), strict=True)]
 
-    def per_component(nlp, docs: list) -> list[tuple[str, float]]:
-        timings = []
-        for name, proc in nlp.pipeline:
-            start = time.perf_counter()
-            docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
-                else [proc(d) for d in docs]
-            timings.append((name, time.perf_counter() - start))
-        return timings
-
-    sentencer = build_sentencer(model)
-    spans = find_entities(entities, texts, batch_size)
-    carrying = [with_entities(sentencer, t, f) for t, f in zip(texts, spans, strict=True)]
-    components = per_component(entities, [entities.make_doc(t) for t in texts])
-    components += [(f"{name} (worker process)", seconds)
-                   for name, seconds in per_component(sentencer, carrying)]
-    return results, components
+    timings = []
+    docs = [annotator.make_doc(t) for t in texts]
+    for name, proc in annotator.pipeline:
+        start = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
+            else [proc(d) for d in docs]
+        timings.append((name, time.perf_counter() - start))
+    start = time.perf_counter()
+    for doc in docs:
+        extract_mentions(doc)
+    timings.append(("extract_mentions", time.perf_counter() - start))
+    return results, timings
 
 
 def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: float | None = None,
