@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import signal
 import statistics
@@ -200,6 +199,7 @@ def main(argv: list[str] | None = None) -> Report:
     args = parser.parse_args(argv)
 
     from agents.stack import redis_answers, start_tansu
+    from streams.settings import Settings
 
     if args.profile and not PY_SPY.exists():
         sys.exit(f"--profile needs py-spy beside the interpreter: pip install py-spy ({PY_SPY})")
@@ -218,10 +218,9 @@ def main(argv: list[str] | None = None) -> Report:
     _, watchlist = write(unique, work / "corpus")
     report = Report(command=shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
                     machine=machine(), args=vars(args), n_copies=copies.spec.n_copies)
-    processes = args.spacy_processes or int(os.environ.get("WIREWATCH_SPACY_PROCESSES")
-                                            or os.cpu_count() or 1)
+    processes = args.spacy_processes or Settings().spacy_processes  # as the workers see it
     report.config = {"workers": 1, "spacy_processes": processes,
-                     "batch_size": int(os.environ.get("WIREWATCH_BATCH_SIZE") or 32),
+                     "batch_size": Settings().batch_size,
                      "partitions": args.partitions}
 
     print(f"-- bare spaCy over {args.n} articles", file=sys.stderr)
