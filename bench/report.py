@@ -239,6 +239,10 @@ def write_markdown(report: Report, path: Path) -> None:
                   f"{p.busy(SPACY):.0f}% of the run, the worker process's threads "
                   f"{p.busy(WORKER):.0f}%):", ""]
         lines += [f"- {name}: {p.share(count):.1f}%" for name, count in p.layers]
+        for process, layers in p.process_layers.items():
+            own = sum(count for _, count in layers)
+            lines += ["", f"Within the {process} ({own} samples):", ""]
+            lines += [f"- {name}: {100 * count / own:.1f}%" for name, count in layers]
         lines += ["", "Hottest functions (self time):", ""]
         lines += [f"- `{name}`: {p.share(count):.1f}%" for name, count in p.leaves]
         lines.append("")
