@@ -1,11 +1,12 @@
-"""extract: unique articles -> entities (spaCy NER, batched, in the worker's spaCy
-process) -> sentences, resolution against the registry -> claims about watched entities
--> enriched + entity-claims (one per watched entity).
+"""extract: unique articles -> sentences, entities and mentions (spaCy, batched, in the
+worker's spaCy processes) -> resolution against the registry -> claims about watched
+entities -> enriched + entity-claims (one per watched entity).
 
 NER is the cost of the pipeline, so it should never wait. Batches go to the spaCy
-process as they are taken, up to a few ahead, each with the watchlist snapshot of the
-moment (``agents.spacy_stage``); the worker process finishes each one — sentences,
-resolution, registry, claims, sends — while NER works on the next. Batches are taken
+processes as they are taken, enough ahead that each process has the next one queued,
+each with the watchlist snapshot of the moment (``agents.spacy_stage``); the worker
+process finishes each one — resolution, registry, claims, sends — while NER works on
+the next ones. Batches are taken
 with ``noack_take`` and acked only once all their messages are sent or dead-lettered
 (``agents.errors``): a crash before that redelivers them (at least once; every step
 downstream is idempotent by article id). Batches finish in order, so the messages for
@@ -27,13 +28,13 @@ from agents.observe import Outcome
 from agents.spacy_stage import Snapshot
 from schemas import EntityClaims, UniqueArticle
 from streams.analyse import analyse_batch, enriched_record, watched_events
-from streams.nlp import EntitySpan
+from streams.nlp import Annotation
 
 if TYPE_CHECKING:
     from agents.worker import AgentFun, Worker
 
 log = logging.getLogger(__name__)
-Found = asyncio.Future[list[tuple[EntitySpan, ...]]]
+Found = asyncio.Future[list[Annotation]]
 
 
 def claim_rows(event: EntityClaims) -> tuple[dict[str, object], ...]:
@@ -52,15 +53,14 @@ def make_extract(w: Worker) -> AgentFun:
 
     async def finish(events: Sequence[EventT], snapshot: Snapshot, found: Found | None,
                      started: float) -> None:
-        """Sentences, resolution, registry, claims and sends for a batch. ``found`` is
-        the NER already queued for exactly these events; a retry runs NER again."""
+        """Resolution, registry, claims and sends for a batch. ``found`` is the spaCy
+        work already queued for exactly these events; a retry runs it again."""
         articles: list[UniqueArticle] = [e.value for e in events]
         if found is None:
-            found = services.spacy.find_entities([a.text for a in articles],
-                                                 settings.batch_size)
+            found = services.spacy.annotate([a.text for a in articles], settings.batch_size)
         spacy = services.spacy
-        analyses = await asyncio.to_thread(analyse_batch, spacy.sentencer, snapshot.resolver,
-                                           articles, await found, settings.batch_size)
+        analyses = await asyncio.to_thread(analyse_batch, snapshot.resolver, articles,
+                                           await found)
         mapped = await guard.retrying("registry", lambda: services.registry.canonicalize_many(
             [a.entities for a in analyses]))
         analyses = [a.with_entities(e) for a, e in zip(analyses, mapped, strict=True)]
@@ -94,10 +94,11 @@ def make_extract(w: Worker) -> AgentFun:
     async def extract(stream: StreamT[UniqueArticle]) -> None:
         """Take batches and queue them for spaCy; finish them in order as spaCy returns
         them."""
-        # One batch being finished, one waiting here, one more handed to spaCy while
-        # ``put`` waits: spaCy always has the next batch queued, little is held unacked.
+        # One batch being finished, one per spaCy process waiting here, one more handed
+        # to spaCy while ``put`` waits: every spaCy process always has its next batch
+        # queued, little is held unacked.
         pending: asyncio.Queue[tuple[Sequence[EventT], Snapshot, Found, float] | None] = (
-            asyncio.Queue(maxsize=1))
+            asyncio.Queue(maxsize=services.spacy.processes))
 
         async def submit() -> None:
             async for events in stream.noack_take(settings.batch_size,
@@ -108,8 +109,8 @@ def make_extract(w: Worker) -> AgentFun:
                 except Exception:  # keep the watchlist the batches before had
                     log.exception("extract: cannot read the runtime watchlist")
                     snapshot = services.spacy.snapshot
-                found = services.spacy.find_entities([e.value.text for e in events],
-                                                     settings.batch_size)
+                found = services.spacy.annotate([e.value.text for e in events],
+                                                settings.batch_size)
                 await pending.put((events, snapshot, found, started))
             await pending.put(None)
 

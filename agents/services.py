@@ -74,7 +74,8 @@ class Services:
 
     @cached_property
     def spacy(self) -> SpacyStage:
-        return SpacyStage(self.settings.model, self.file_watchlist)
+        return SpacyStage(self.settings.model, self.file_watchlist,
+                          self.settings.spacy_processes)
 
     @property
     def retention_seconds(self) -> int:

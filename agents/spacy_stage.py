@@ -1,27 +1,34 @@
-"""The spaCy stage of a worker: NER in a process of its own, sentences and claims in the
-worker's, and the watchlist both use, as one immutable snapshot per batch.
+"""The spaCy stage of a worker: NER and sentences in processes of their own, claims in
+the worker's, and the watchlist both use, as one immutable snapshot per batch.
 
 Named-entity recognition is what a worker spends its time on (BENCHMARKS.md). Inside
-the worker's process it would share the GIL with the event loop, sentence splitting,
-resolution and claim extraction: Python work in any other thread takes the interpreter
-from spaCy each time spaCy comes back from native code (beside a thread busy with
-Python 30% of the time, ``nlp.pipe`` lost about 30% of its rate). In a child process
-it has a core to itself and runs nothing but the watchlist ruler and ``ner``; the
-worker sends it batches of texts and gets back entity spans as plain tuples, never
-``Doc`` objects, which are costly to serialise.
+the worker's process it would share the GIL with the event loop, resolution and claim
+extraction: Python work in any other thread takes the interpreter from spaCy each time
+spaCy comes back from native code (beside a thread busy with Python 30% of the time,
+``nlp.pipe`` lost about 30% of its rate). In a child process it has a core to itself
+and runs the annotator (``streams.nlp.build_annotator``: sentences, the watchlist ruler,
+``ner``) and reads the mentions off each doc; the worker sends it batches of texts and
+gets back plain values (``streams.nlp.Annotation``), never ``Doc`` objects, which are
+costly to serialise, and never tokenises an article for its sentences again.
 
-The child is started with ``spawn`` (the worker runs threads, which ``fork`` would copy
-in an unknown state). One process takes the calls one at a time in submission order,
-so a watchlist change submitted before a batch applies to that batch, and a batch
-submitted while another runs is waiting in the child's queue when that one ends. A
+A worker has ``processes`` children (``WIREWATCH_SPACY_PROCESSES``; by default one per
+core), so that one worker can keep every core busy with NER. Batches go to them in
+turn, and the extract agent awaits the results in submission order, so batches finish
+(and are acked) in the order they were taken, whichever child was quicker.
+
+A child is started with ``spawn`` (the worker runs threads, which ``fork`` would copy
+in an unknown state). Each child takes its calls one at a time in submission order,
+and a watchlist change is queued to every child and awaited before the batches that
+follow it are queued, so it applies to every batch submitted after it. A batch
+submitted while another runs is waiting in its child's queue when that one ends. A
 child that dies (killed, out of memory) fails the batches it held, which fails the
-agent's run; the next batch starts a new child with the current watchlist. A worker
-that dies takes its child with it: the child waits on its parent's sentinel, and would
-otherwise outlive a killed worker forever (it holds both ends of its own call queue,
-so it never sees the queue close).
+agent's run; the next batch for it starts a new child with the current watchlist. A
+worker that dies takes its children with it: a child waits on its parent's sentinel,
+and would otherwise outlive a killed worker forever (it holds both ends of its own call
+queue, so it never sees the queue close).
 
 The worker's side loads the model once: the full pipeline the claim rules parse with,
-and the sentencer as a view of it (``streams.nlp.sentencer_of``). A watchlist change
+whose tokenizer also makes the doc of an article with a watched entity. A watchlist change
 (``wirewatch watch``) becomes a new :class:`Snapshot` — version, watchlist, resolver —
 handed to the child before the batches that follow it; a batch carries the snapshot it
 was submitted with, so it is resolved against the watchlist its entities were found
@@ -45,17 +52,16 @@ from spacy.language import Language
 
 from streams.claims import ClaimExtractor
 from streams.nlp import (
-    EntitySpan,
-    build_pipeline,
-    find_entities,
+    Annotation,
+    annotate_texts,
+    build_annotator,
     load_model,
-    sentencer_of,
     update_watchlist,
 )
 from streams.resolve import Resolver
 from streams.watchlist import Watchlist
 
-_pipeline: Language | None = None  # the child's entity pipeline
+_pipeline: Language | None = None  # the child's annotator
 
 
 def _initialise(model: str, watchlist: Watchlist) -> None:
@@ -63,7 +69,7 @@ def _initialise(model: str, watchlist: Watchlist) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    _pipeline = build_pipeline(model, watchlist)
+    _pipeline = build_annotator(model, watchlist)
 
 
 def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
@@ -72,9 +78,9 @@ def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
     os._exit(0)
 
 
-def _find(texts: list[str], batch_size: int) -> list[tuple[EntitySpan, ...]]:
+def _annotate(texts: list[str], batch_size: int) -> list[Annotation]:
     assert _pipeline is not None, "the spaCy process was not initialised"
-    return find_entities(_pipeline, texts, batch_size)
+    return annotate_texts(_pipeline, texts, batch_size)
 
 
 def _set_watchlist(watchlist: Watchlist) -> None:
@@ -83,16 +89,21 @@ def _set_watchlist(watchlist: Watchlist) -> None:
 
 
 class SpacyProcess:
-    """A child process holding the entity pipeline (see the module docstring)."""
+    """A child process holding the annotator (see the module docstring)."""
 
     def __init__(self, model: str, watchlist: Watchlist) -> None:
         self.model, self.watchlist = model, watchlist
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_initialise,
                                    initargs=(self.model, self.watchlist))
+        # Start the child and load the model now: a pool starts its process at the first
+        # call, so the children of a stage would otherwise load one by one, each at its
+        # first batch, a few seconds late.
+        pool.submit(os.getpid)
+        return pool
 
     def _submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         try:
@@ -103,11 +114,11 @@ class SpacyProcess:
             future = self._pool.submit(fn, *args)
         return asyncio.wrap_future(future)
 
-    def find_entities(self, texts: Sequence[str], batch_size: int
-                      ) -> asyncio.Future[list[tuple[EntitySpan, ...]]]:
-        """Queue a batch and return at once; the future gives the entity spans of each
+    def annotate(self, texts: Sequence[str], batch_size: int
+                 ) -> asyncio.Future[list[Annotation]]:
+        """Queue a batch and return at once; the future gives the annotation of each
         text. Queue the next batch before awaiting this one and the child never waits."""
-        return self._submit(_find, list(texts), batch_size)
+        return self._submit(_annotate, list(texts), batch_size)
 
     async def set_watchlist(self, watchlist: Watchlist) -> None:
         """Swap the ruler's patterns; batches queued after this call see the new ones.
@@ -135,29 +146,27 @@ class Snapshot:
 
 
 class SpacyStage:
-    """Everything spaCy in one worker: the NER child, the worker-side pipeline (loaded
-    on first use, once), and the current watchlist snapshot."""
+    """Everything spaCy in one worker: the NER children, the worker-side pipeline
+    (loaded on first use, once), and the current watchlist snapshot."""
 
-    def __init__(self, model: str, watchlist: Watchlist) -> None:
-        self.model = model
+    def __init__(self, model: str, watchlist: Watchlist, processes: int = 1) -> None:
+        self.model, self.processes = model, processes
         self.snapshot = Snapshot.of(None, watchlist)
-        self._child: SpacyProcess | None = None
+        self._children: list[SpacyProcess] = []
+        self._turn = 0
 
     @property
-    def child(self) -> SpacyProcess:
-        """The NER process, started on first use."""
-        if self._child is None:
-            self._child = SpacyProcess(self.model, self.snapshot.watchlist)
-        return self._child
+    def children(self) -> list[SpacyProcess]:
+        """The NER processes, started on first use."""
+        if not self._children:
+            self._children = [SpacyProcess(self.model, self.snapshot.watchlist)
+                              for _ in range(self.processes)]
+        return self._children
 
     @cached_property
     def full(self) -> Language:
         """The full pipeline of this process: claims parse with it."""
         return load_model(self.model)
-
-    @cached_property
-    def sentencer(self) -> Language:
-        return sentencer_of(self.full)
 
     @cached_property
     def claims(self) -> ClaimExtractor:
@@ -167,17 +176,21 @@ class SpacyStage:
         """Make ``watchlist`` (at ``version``) the one later batches see."""
         if version != self.snapshot.version:
             self.snapshot = Snapshot.of(version, watchlist)
-            if self._child is not None:  # else the child starts with this one
-                await self._child.set_watchlist(watchlist)
+            # children not started yet start with this one
+            await asyncio.gather(*(c.set_watchlist(watchlist) for c in self._children))
         return self.snapshot
 
-    def find_entities(self, texts: Sequence[str], batch_size: int
-                      ) -> asyncio.Future[list[tuple[EntitySpan, ...]]]:
-        """Queue a batch for NER (see ``SpacyProcess.find_entities``)."""
-        return self.child.find_entities(texts, batch_size)
+    def annotate(self, texts: Sequence[str], batch_size: int
+                 ) -> asyncio.Future[list[Annotation]]:
+        """Queue a batch for the next child in turn (see ``SpacyProcess.annotate``);
+        await the futures in the order they were made to finish batches in order."""
+        children = self.children
+        child = children[self._turn % len(children)]
+        self._turn += 1
+        return child.annotate(texts, batch_size)
 
     def close(self) -> None:
-        """Stop the NER child (the worker does when its app stops)."""
-        if self._child is not None:
-            self._child.close()
-            self._child = None
+        """Stop the NER children (the worker does when its app stops)."""
+        for child in self._children:
+            child.close()
+        self._children = []

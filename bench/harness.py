@@ -61,6 +61,8 @@ class RunResult:
     """Rates of every repeat of this scenario, lowest first (this run is their median)."""
     reference_rate: float = 0.0
     """Bare spaCy NER articles/s, measured on the same corpus just before this run."""
+    reference_cpu_s: float = 0.0
+    """CPU seconds an article of that bare NER pass (NER's own cost, beside this run)."""
     ratios: list[float] = field(default_factory=list)
     """Each repeat's rate over its own reference, lowest first."""
     cpu: dict[str, float] = field(default_factory=dict)
@@ -94,7 +96,7 @@ class Run:
 
     def __init__(self, name: str, broker: str, redis_url: str, watchlist: Path,
                  workers: int, partitions: int, log_dir: Path,
-                 wrap: Sequence[str] = ()) -> None:
+                 wrap: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
         self.name, self.workers, self.partitions, self.wrap = name, workers, partitions, wrap
         self.tag = uuid.uuid4().hex[:8]
         self.namespace = f"wwbench:{self.tag}"
@@ -104,7 +106,7 @@ class Run:
             "PYTHONPATH": str(ROOT), "WIREWATCH_BROKER": broker,
             "WIREWATCH_REDIS_URL": redis_url, "WIREWATCH_WATCHLIST": str(watchlist),
             "WIREWATCH_APP_ID": f"wwbench-{self.tag}", "WIREWATCH_NAMESPACE": self.namespace,
-            "WIREWATCH_PARTITIONS": str(partitions),
+            "WIREWATCH_PARTITIONS": str(partitions), **(env or {}),
         })
         for topic in TOPICS:
             self.env[f"WIREWATCH_TOPIC_{topic.upper()}"] = f"bench-{self.tag}.{topic}"
@@ -197,7 +199,7 @@ class Run:
         return result
 
     def rss_bytes(self) -> dict[str, int]:
-        """Resident memory of the first worker and of its spaCy process."""
+        """Resident memory of the first worker and of its spaCy processes."""
         worker = self.procs[0].pid
         children = [pid for pid, parent in _parents().items() if parent == worker]
         return {"worker process": _rss(worker),
@@ -303,7 +305,7 @@ class Run:
 
 # Tuning knobs a user may set for a whole benchmark run; everything else is per run.
 PASSTHROUGH = {"WIREWATCH_BATCH_SIZE", "WIREWATCH_BATCH_WITHIN", "WIREWATCH_MODEL",
-               "WIREWATCH_FETCH_MAX_WAIT",
+               "WIREWATCH_FETCH_MAX_WAIT", "WIREWATCH_SPACY_PROCESSES",
                "WIREWATCH_DEDUP_THRESHOLD", "WIREWATCH_DEDUP_NUM_PERM", "WIREWATCH_DEDUP_BANDS",
                "WIREWATCH_DEDUP_SHINGLE"}
 

@@ -46,6 +46,8 @@ class Breakdown:
     wall_s: float = 0.0
     rate_hz: int = 100
     processes: list[tuple[str, int]] = field(default_factory=list)
+    process_layers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """Samples per layer within each process: where the worker process's share goes."""
 
     def share(self, count: int) -> float:
         return 100.0 * count / self.total if self.total else 0.0
@@ -86,13 +88,17 @@ def breakdown(raw: Path, wall_s: float, top: int = 12) -> Breakdown:
     layers: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
     processes: Counter[str] = Counter()
+    within: dict[str, Counter[str]] = {}
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
         frames = [f for f in stack.split(";") if f]
-        layers[_layer(frames)] += int(count)
+        layer, process = _layer(frames), _process(frames)
+        layers[layer] += int(count)
         leaves[_short(frames[-1])] += int(count)
-        processes[_process(frames)] += int(count)
+        processes[process] += int(count)
+        within.setdefault(process, Counter())[layer] += int(count)
     return Breakdown(sum(layers.values()), layers.most_common(), leaves.most_common(top), wall_s,
-                     processes=processes.most_common())
+                     processes=processes.most_common(),
+                     process_layers={p: c.most_common() for p, c in within.items()})

@@ -5,7 +5,7 @@
 Measures, in this order:
 
 1. bare spaCy: ``nlp.pipe`` with only the components NER needs (the reference), and
-   the pipeline wirewatch builds (every component it runs, with the watchlist ruler);
+   the annotator a worker's spaCy process runs (sentences, watchlist ruler, NER);
 2. one ``wirewatch worker`` end to end through a real broker (embedded Tansu) and
    Redis, on unique articles, then on a corpus with a share of syndicated copies;
 3. two workers in one consumer group on the unique corpus;
@@ -13,12 +13,16 @@ Measures, in this order:
 5. Redis bytes of the run's keys, per article (dedup) and per entity profile;
 6. with ``--profile``, a py-spy recording of one worker on the unique corpus.
 
+The last line on stdout is one JSON object of the headline figures (``report.headline``),
+for other tools to read; everything else goes to stderr.
+
 Every run has its own topics, consumer group and Redis namespace (deleted afterwards).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import signal
 import statistics
@@ -41,6 +45,7 @@ from bench.report import (  # noqa: E402
     ENTITY_PIPELINE,
     Report,
     SpacyResult,
+    headline,
     machine,
     print_table,
     write_markdown,
@@ -79,37 +84,32 @@ def bare_spacy(ner, corpus: Corpus, model: str, watchlist: Path, batch_size: int
                ) -> tuple[list[SpacyResult], list[tuple[str, float]]]:
     """Articles/s of ``nlp.pipe`` in this process, and seconds per component.
 
-    Two pipelines: NER with only what it listens to (the reference), and the entity
-    pipeline a worker's spaCy process runs (the watchlist ruler + NER). Components are
-    timed one by one, the sentencer's (which the worker runs beside the spaCy process)
-    on docs carrying the entities, as the worker runs it.
+    Two pipelines: NER with only what it listens to (the reference), and the annotator a
+    worker's spaCy process runs (sentences, the watchlist ruler, NER). Its components
+    are timed one by one, and the mention extraction the process does on each doc.
     """
-    from streams.nlp import build_pipeline, build_sentencer, find_entities, with_entities
+    from streams.nlp import build_annotator, extract_mentions
     from streams.watchlist import load_watchlist
 
     texts = [a["body"] for a in corpus.articles]
-    entities = build_pipeline(model, load_watchlist(watchlist))
-    labelled = (("bare spaCy NER", ner), (ENTITY_PIPELINE, entities))
+    annotator = build_annotator(model, load_watchlist(watchlist))
+    labelled = (("bare spaCy NER", ner), (ENTITY_PIPELINE, annotator))
     results = [SpacyResult(label, list(nlp.pipe_names), len(texts), elapsed, found)
                for (label, nlp), (elapsed, found) in zip(
-                   labelled, _timed([ner, entities], texts, batch_size, repeat), strict=True)]
+                   labelled, _timed([ner, annotator], texts, batch_size, repeat), strict=True)]
 
-    def per_component(nlp, docs: list) -> list[tuple[str, float]]:
-        timings = []
-        for name, proc in nlp.pipeline:
-            start = time.perf_counter()
-            docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
-                else [proc(d) for d in docs]
-            timings.append((name, time.perf_counter() - start))
-        return timings
-
-    sentencer = build_sentencer(model)
-    spans = find_entities(entities, texts, batch_size)
-    carrying = [with_entities(sentencer, t, f) for t, f in zip(texts, spans, strict=True)]
-    components = per_component(entities, [entities.make_doc(t) for t in texts])
-    components += [(f"{name} (worker process)", seconds)
-                   for name, seconds in per_component(sentencer, carrying)]
-    return results, components
+    timings = []
+    docs = [annotator.make_doc(t) for t in texts]
+    for name, proc in annotator.pipeline:
+        start = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") \
+            else [proc(d) for d in docs]
+        timings.append((name, time.perf_counter() - start))
+    start = time.perf_counter()
+    for doc in docs:
+        extract_mentions(doc)
+    timings.append(("extract_mentions", time.perf_counter() - start))
+    return results, timings
 
 
 def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: float | None = None,
@@ -122,7 +122,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
     hour, and a ratio of figures taken minutes apart would carry that drift.
     """
     run = Run(name, stack["broker"], stack["redis_url"], stack["watchlist"], workers,
-              stack["partitions"], stack["log_dir"])
+              stack["partitions"], stack["log_dir"], env=stack["env"])
     print(f"-- {name}: {workers} worker(s), {len(corpus.articles)} articles"
           + (f", paced at {rate:.1f}/s" if rate else ""), file=sys.stderr)
     try:
@@ -131,7 +131,9 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         reference = None
         if rate is None and profile is None:
             texts = [a["body"] for a in corpus.articles]
+            cpu = time.process_time()
             [(elapsed, _)] = _timed([stack["ner"]], texts, stack["batch_size"], 1)
+            reference_cpu = (time.process_time() - cpu) / (len(texts) + 8)  # + the warm-up
             reference = len(texts) / elapsed
         spy = None
         if profile is not None:
@@ -144,7 +146,7 @@ def end_to_end(name: str, stack: dict, corpus: Corpus, workers: int, *, rate: fl
         result = run.measure(corpus.articles, rate=rate, grace=grace,
                              broker_pid=stack["broker_pid"])
         if reference is not None:
-            result.reference_rate = reference
+            result.reference_rate, result.reference_cpu_s = reference, reference_cpu
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             result.profiled_s = time.perf_counter() - spied_from + 1.0
@@ -191,9 +193,13 @@ def main(argv: list[str] | None = None) -> Report:
                         help="also record one worker on the unique corpus with py-spy "
                              "(raw collapsed stacks written here)")
     parser.add_argument("--skip-two-workers", action="store_true")
+    parser.add_argument("--spacy-processes", type=int,
+                        help="WIREWATCH_SPACY_PROCESSES of every worker (default: the "
+                             "worker's own, one per core)")
     args = parser.parse_args(argv)
 
     from agents.stack import redis_answers, start_tansu
+    from streams.settings import Settings
 
     if args.profile and not PY_SPY.exists():
         sys.exit(f"--profile needs py-spy beside the interpreter: pip install py-spy ({PY_SPY})")
@@ -212,6 +218,10 @@ def main(argv: list[str] | None = None) -> Report:
     _, watchlist = write(unique, work / "corpus")
     report = Report(command=shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
                     machine=machine(), args=vars(args), n_copies=copies.spec.n_copies)
+    processes = args.spacy_processes or Settings().spacy_processes  # as the workers see it
+    report.config = {"workers": 1, "spacy_processes": processes,
+                     "batch_size": Settings().batch_size,
+                     "partitions": args.partitions}
 
     print(f"-- bare spaCy over {args.n} articles", file=sys.stderr)
     ner = bare_ner(args.model)
@@ -223,7 +233,9 @@ def main(argv: list[str] | None = None) -> Report:
     broker_proc, broker = start_tansu()
     stack = {"broker": broker, "redis_url": args.redis_url, "watchlist": watchlist,
              "partitions": args.partitions, "log_dir": work, "warmup": warmup,
-             "ner": ner, "batch_size": args.batch_size, "broker_pid": broker_proc.pid}
+             "ner": ner, "batch_size": args.batch_size, "broker_pid": broker_proc.pid,
+             "env": ({"WIREWATCH_SPACY_PROCESSES": str(args.spacy_processes)}
+                     if args.spacy_processes else {})}
     try:
         one = median_of(args.repeat, "unique, 1 worker", stack, unique, 1)
         report.runs.append(one)
@@ -245,6 +257,7 @@ def main(argv: list[str] | None = None) -> Report:
         write_markdown(report, args.markdown)
         print(f"markdown written to {args.markdown}", file=sys.stderr)
     print(f"worker logs in {work}", file=sys.stderr)
+    print(json.dumps(headline(report)), flush=True)  # the last line: for other tools
     return report
 
 

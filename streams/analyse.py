@@ -1,8 +1,11 @@
-"""From a batch of unique articles and their entity spans (found by the entity
-pipeline, in the worker's spaCy process) to resolved entities and claims (pure; runs in
-a thread), and from analysed articles to the messages the extract stage publishes.
+"""From a batch of unique articles and their annotations (entities, sentences and
+mentions, found in the worker's spaCy process) to resolved entities and claims (pure;
+runs in a thread), and from analysed articles to the messages the extract stage
+publishes.
 
-Whole batches, because spaCy's throughput comes from ``nlp.pipe`` over many texts.
+Whole batches, because spaCy's throughput comes from ``nlp.pipe`` over many texts. An
+article is tokenised again in the worker only if it mentions a watched entity: claims
+read a doc, the rest reads the annotation.
 """
 
 from __future__ import annotations
@@ -10,36 +13,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from schemas import ClaimRecord, EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
 from streams.claims import Claim, ClaimExtractor
-from streams.nlp import EntitySpan, add_sentences, extract_mentions
+from streams.nlp import Annotation, annotated_doc
 from streams.resolve import ResolvedEntity, Resolver
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """One article, its spaCy doc and its canonical entities."""
+    """One article, what the spaCy process found in it and its canonical entities."""
 
     article: UniqueArticle
-    doc: Doc
+    annotation: Annotation
     entities: list[ResolvedEntity]
 
     def with_entities(self, entities: list[ResolvedEntity]) -> Analysis:
         return replace(self, entities=entities)
 
 
-def analyse_batch(
-    sentencer: Language, resolver: Resolver, articles: Sequence[UniqueArticle],
-    found: Sequence[tuple[EntitySpan, ...]], batch_size: int,
-) -> list[Analysis]:
-    """Sentences, mentions and canonical entities; one Analysis per article, in order."""
-    docs = add_sentences(sentencer, [a.text for a in articles], found, batch_size)
+def analyse_batch(resolver: Resolver, articles: Sequence[UniqueArticle],
+                  annotations: Sequence[Annotation]) -> list[Analysis]:
+    """Canonical entities of each article's mentions; one Analysis per article, in order."""
     return [
-        Analysis(article, doc, resolver.resolve(extract_mentions(doc)))
-        for article, doc in zip(articles, docs, strict=True)
+        Analysis(article, annotation, resolver.resolve(list(annotation.mentions)))
+        for article, annotation in zip(articles, annotations, strict=True)
     ]
 
 
@@ -69,12 +66,15 @@ def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[Entity
     """
     article = analysis.article
     events = []
+    doc = None
     for entity in analysis.entities:
         if not entity.watched:
             continue
+        if doc is None:
+            doc = annotated_doc(extractor.nlp, article.text, analysis.annotation)
         others = [span for other in analysis.entities
                   if other.label == "PERSON" and other.id != entity.id for span in other.spans]
-        claims = extractor.extract(analysis.doc, entity.spans, others, article.published_at)
+        claims = extractor.extract(doc, entity.spans, others, article.published_at)
         events.append(EntityClaims(
             entity_id=entity.id,
             entity_name=entity.name,

@@ -1,17 +1,24 @@
 """spaCy pipelines and mention extraction.
 
-Entities and sentences are found by two small pipelines, so that a worker can run the
-costly one in a process of its own (``agents.spacy_stage``) and the cheap one beside
-everything else:
+A worker runs spaCy in processes of its own (``agents.spacy_stage``), each with the
+*annotator*: ``senter`` (off by default in the packaged model; the rule-based
+``sentencizer`` for a model without one), paragraph breaks, the watchlist ruler and
+``ner``. In ``en_core_web_sm`` ``ner`` and ``senter`` carry their own tok2vec, so the
+shared ``tok2vec`` and everything listening to it (``tagger``, ``parser``), plus
+``attribute_ruler`` and ``lemmatizer``, are not even loaded. One doc per article gets its
+tokens, sentences and entities there, and the mentions are read off it in the same
+process (:func:`annotate_texts`): the worker gets plain values (:class:`Annotation`) and
+never tokenises an article again, except the few that mention a watched entity, whose
+claims need a doc (:func:`annotated_doc`, tokens only: the sentences come along).
 
-- the *entity* pipeline: the watchlist ruler and ``ner`` — the same work as bare spaCy
-  NER plus a phrase matcher. In ``en_core_web_sm`` ``ner`` carries its own tok2vec, so
-  the shared ``tok2vec`` and everything listening to it (``tagger``, ``parser``), plus
-  ``attribute_ruler``, ``lemmatizer`` and ``senter``, are not even loaded;
-- the *sentencer*: ``senter`` (off by default in the packaged model; the rule-based
-  ``sentencizer`` for a model without one) and paragraph breaks, run on a doc whose
-  entities are set from the entity pipeline's spans (:func:`add_sentences`). ``ner``
-  does not look at sentence boundaries, so the split changes no entity.
+``senter`` runs before the ruler, which folds the NORM of accented tokens, because
+``senter`` reads NORM; ``ner`` does not look at sentence boundaries. So the sentences
+and mentions are those of one pipeline running ``senter`` and ``ner`` in the packaged
+order (tests/streams/test_analyse.py compares them).
+
+The *entity* pipeline (ruler + ``ner``) and the *sentencer* (``senter`` + paragraph
+breaks on a doc carrying the entity pipeline's spans, :func:`annotate`) are the same
+work split in two, for tools that time or inspect each part.
 
 Claim extraction needs a dependency parse for the few sentences that mention a watched
 entity; it has a full pipeline of its own (``streams.claims``). BENCHMARKS.md has the
@@ -34,8 +41,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
 import yaml
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -345,17 +354,20 @@ def build_sentencer(model: str) -> Language:
     return nlp
 
 
-def sentencer_of(full: Language) -> Language:
-    """The sentencer as a view of a pipeline already loaded: the same ``senter`` object
-    (no second copy of its weights), vocab and tokenizer, so a process that needs both
-    the full pipeline (claims) and the sentencer loads the model once."""
-    nlp = spacy.blank(full.lang, vocab=full.vocab)
-    nlp.tokenizer = full.tokenizer
-    if "senter" in full.component_names:
-        nlp.add_pipe("senter", source=full)
+def build_annotator(model: str, watchlist: Watchlist) -> Language:
+    """The pipeline of a worker's spaCy process: sentences, then the entity pipeline
+    (see the module docstring for the order)."""
+    nlp = load_model(model, exclude=_UNUSED)
+    if "senter" in nlp.component_names:
+        nlp.enable_pipe("senter")  # select_pipes only disables
+        nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in ("senter", "ner")])
+        nlp.add_pipe(PARAGRAPHS, after="senter")
     else:
-        nlp.add_pipe("sentencizer")
-    nlp.add_pipe(PARAGRAPHS)
+        nlp.select_pipes(enable=[name for name in nlp.pipe_names if name == "ner"])
+        nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe(PARAGRAPHS, after="sentencizer")
+    nlp.add_pipe(RULER, before="ner" if "ner" in nlp.pipe_names else None)
+    update_watchlist(nlp, watchlist)
     return nlp
 
 
@@ -373,7 +385,10 @@ def find_entities(nlp: Language, texts: Iterable[str], batch_size: int
 def with_entities(nlp: Language, text: str, spans: Sequence[EntitySpan]) -> Doc:
     """``text`` tokenised by ``nlp`` with these entities set. Both pipelines tokenise
     alike, so every span lands on tokens."""
-    doc = nlp.make_doc(text)
+    return _set_entities(nlp.make_doc(text), spans)
+
+
+def _set_entities(doc: Doc, spans: Sequence[EntitySpan]) -> Doc:
     doc.ents = [doc.char_span(s, e, label=label, span_id=entity_id, alignment_mode="strict")
                 for s, e, label, entity_id in spans]
     return doc
@@ -485,3 +500,31 @@ def extract_mentions(doc: Doc) -> list[Mention]:
             entity_id=ent.ent_id_ or None,
         ))
     return mentions
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the spaCy process finds in one article, as plain values: its entities, the
+    token index where each sentence starts, and the mentions."""
+
+    entities: tuple[EntitySpan, ...]
+    sent_starts: tuple[int, ...]
+    mentions: tuple[Mention, ...]
+
+
+def annotate_texts(nlp: Language, texts: Iterable[str], batch_size: int) -> list[Annotation]:
+    """Run the annotator; one :class:`Annotation` per text, in order."""
+    return [Annotation(entity_spans(doc), tuple(s.start for s in doc.sents),
+                       tuple(extract_mentions(doc)))
+            for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def annotated_doc(nlp: Language, text: str, annotation: Annotation) -> Doc:
+    """``text`` tokenised by ``nlp`` with the annotation's entities and sentences set:
+    the doc the spaCy process had, without running a component (claims read it)."""
+    doc = nlp.make_doc(text)
+    starts = numpy.full((len(doc), 1), -1, dtype=numpy.int64)  # not a start (from_array's -1)
+    starts[list(annotation.sent_starts), 0] = 1
+    doc.from_array([SENT_START], starts.astype(numpy.uint64))  # 40x a loop over tokens
+    _set_entities(doc, annotation.entities)
+    return doc

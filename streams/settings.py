@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
     batch_within: float = Field(0.05, gt=0, description="seconds to wait to fill a batch")
+    # One per core this process may run on (a CPU quota of a container is not seen:
+    # set it there), so one worker can keep every core busy with NER.
+    spacy_processes: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)), ge=1,
+        description="spaCy (NER) processes of one worker; default: one per usable core",
+    )
 
     # Dedup.
     # Real syndicated copies (light edits, page furniture, cut elsewhere) share 45-65% of

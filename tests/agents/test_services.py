@@ -35,11 +35,8 @@ async def test_runtime_watch_is_picked_up_between_batches():
 
 
 async def _mentions(services, text):
-    from streams.nlp import add_sentences, extract_mentions
-
-    found = await services.spacy.find_entities([text], batch_size=1)
-    [doc] = add_sentences(services.spacy.sentencer, [text], found, batch_size=1)
-    return extract_mentions(doc)
+    [annotation] = await services.spacy.annotate([text], batch_size=1)
+    return list(annotation.mentions)
 
 
 @pytest.mark.model
@@ -54,9 +51,7 @@ def test_the_worker_process_loads_the_model_once():
         return loaded[-1]
 
     with patch("spacy.load", side_effect=counting):
-        sentencer, claims = stage.sentencer, stage.claims
-        sentencer("Daniel Orlov was seen in Karsk. He is held there.")
+        claims = stage.claims
         claims.nlp("Daniel Orlov is held by the Front.")
     assert len(loaded) == 1
     assert claims.nlp is stage.full
-    assert sentencer.get_pipe("senter") is stage.full.get_pipe("senter")

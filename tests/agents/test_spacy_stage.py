@@ -1,4 +1,5 @@
-"""The worker's spaCy process: same answers as in-process, watchlist order, restarts."""
+"""The worker's spaCy processes: same answers as in-process, watchlist order, batch order
+across processes, restarts."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.spacy_stage import SpacyProcess
-from streams.nlp import build_pipeline, find_entities
+from agents.spacy_stage import SpacyProcess, SpacyStage
+from streams.nlp import annotate_texts, build_annotator
 from streams.watchlist import WatchedEntity, Watchlist
 
 pytestmark = pytest.mark.model
@@ -24,43 +25,58 @@ TEXTS = [
 WATCH = Watchlist.of([WatchedEntity("Daniel Orlov", kind="hostage")])
 
 
-def watched(spans) -> set[str]:
-    return {entity_id for _, _, _, entity_id in spans if entity_id}
+def watched(annotation) -> set[str]:
+    return {entity_id for _, _, _, entity_id in annotation.entities if entity_id}
 
 
 async def test_entities_match_the_pipeline_in_process() -> None:
     spacy = SpacyProcess("auto", WATCH)
     try:
-        got = await spacy.find_entities(TEXTS, batch_size=8)
+        got = await spacy.annotate(TEXTS, batch_size=8)
     finally:
         spacy.close()
-    assert got == find_entities(build_pipeline("auto", WATCH), TEXTS, batch_size=8)
+    assert got == annotate_texts(build_annotator("auto", WATCH), TEXTS, batch_size=8)
     assert [watched(e) for e in got] == [set(), {"daniel-orlov"}]
 
 
 async def test_a_watchlist_change_applies_to_batches_queued_after_it() -> None:
     spacy = SpacyProcess("auto", WATCH)
     try:
-        before = spacy.find_entities(TEXTS[:1], batch_size=8)  # queued before the change
+        before = spacy.annotate(TEXTS[:1], batch_size=8)  # queued before the change
         await spacy.set_watchlist(Watchlist.of([*WATCH, WatchedEntity("Lena Markova")]))
-        after = await spacy.find_entities(TEXTS[:1], batch_size=8)
+        after = await spacy.annotate(TEXTS[:1], batch_size=8)
         assert watched((await before)[0]) == set()
         assert watched(after[0]) == {"lena-markova"}
     finally:
         spacy.close()
 
 
+async def test_batches_spread_over_processes_come_back_in_order_and_see_a_change() -> None:
+    stage = SpacyStage("auto", WATCH, processes=2)
+    try:
+        texts = [[t] for t in (*TEXTS, *TEXTS)]
+        futures = [stage.annotate(batch, batch_size=8) for batch in texts]
+        assert len({c._pool for c in stage.children}) == 2
+        results = [await f for f in futures]
+        assert [watched(r[0]) for r in results] == [set(), {"daniel-orlov"}] * 2
+        await stage.use(1, Watchlist.of([*WATCH, WatchedEntity("Lena Markova")]))
+        after = [stage.annotate(TEXTS[:1], batch_size=8) for _ in range(2)]  # both children
+        assert [watched((await f)[0]) for f in after] == [{"lena-markova"}] * 2
+    finally:
+        stage.close()
+
+
 async def test_a_dead_child_fails_its_batch_and_the_next_batch_gets_a_new_one() -> None:
     before = set(multiprocessing.active_children())
     spacy = SpacyProcess("auto", WATCH)
     try:
-        await spacy.find_entities(TEXTS[:1], batch_size=8)
+        await spacy.annotate(TEXTS[:1], batch_size=8)
         [child] = set(multiprocessing.active_children()) - before
-        held = spacy.find_entities(TEXTS, batch_size=8)
+        held = spacy.annotate(TEXTS, batch_size=8)
         child.kill()
         with pytest.raises(BrokenProcessPool):
             await held
-        again = await spacy.find_entities(TEXTS, batch_size=8)
+        again = await spacy.annotate(TEXTS, batch_size=8)
         assert [watched(e) for e in again] == [set(), {"daniel-orlov"}]
     finally:
         spacy.close()
@@ -74,7 +90,7 @@ import multiprocessing
 
 async def main():
     spacy = SpacyProcess("auto", Watchlist())
-    await spacy.find_entities(["Talks resumed in Doha."], batch_size=1)
+    await spacy.annotate(["Talks resumed in Doha."], batch_size=1)
     [child] = multiprocessing.active_children()
     print(child.pid, flush=True)
     sys.stdin.read()  # until killed

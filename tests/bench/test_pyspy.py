@@ -29,3 +29,6 @@ def test_layers_and_leaves(tmp_path):
     assert result.share(30) == 60.0
     assert dict(result.processes) == {SPACY: 30, WORKER: 20}
     assert result.busy(SPACY) == 30.0
+    assert result.process_layers == {
+        SPACY: [("spaCy / thinc (NLP)", 30)],
+        WORKER: [("resolution / claims", 10), ("Redis client", 5), ("other", 5)]}

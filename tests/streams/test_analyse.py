@@ -1,5 +1,7 @@
 """Entities found in the spaCy process and sentences added beside it give the same
-mentions as one pipeline running both (``ner`` does not look at sentence boundaries)."""
+mentions as one pipeline running both (``ner`` does not look at sentence boundaries);
+so do the annotations the worker's spaCy process returns, and the doc the worker
+rebuilds from one for claims."""
 
 from __future__ import annotations
 
@@ -12,8 +14,12 @@ from streams.nlp import (
     PARAGRAPHS,
     RULER,
     annotate,
+    annotate_texts,
+    annotated_doc,
+    build_annotator,
     build_pipeline,
     build_sentencer,
+    entity_spans,
     extract_mentions,
     load_model,
     update_watchlist,
@@ -24,11 +30,19 @@ pytestmark = pytest.mark.model
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def test_split_pipelines_find_what_one_pipeline_finds() -> None:
-    watchlist = load_watchlist(FIXTURES / "scenario" / "watchlist.yaml")
+WATCHLIST = FIXTURES / "scenario" / "watchlist.yaml"
+
+
+def texts() -> list[str]:
     lines = (FIXTURES / "scenario" / "orlov.jsonl").read_text(encoding="utf-8").splitlines()
-    texts = [json.loads(line)["body"] for line in lines]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "entities").glob("*"))]
+    found = [json.loads(line)["body"] for line in lines]
+    return found + [p.read_text(encoding="utf-8")
+                    for p in sorted((FIXTURES / "entities").glob("*"))]
+
+
+def test_split_pipelines_find_what_one_pipeline_finds() -> None:
+    watchlist = load_watchlist(WATCHLIST)
+    texts_ = texts()
     one = load_model("auto")
     one.enable_pipe("senter")
     one.select_pipes(enable=["senter", "ner"])
@@ -36,12 +50,26 @@ def test_split_pipelines_find_what_one_pipeline_finds() -> None:
     one.add_pipe(RULER, before="ner")
     update_watchlist(one, watchlist)
 
-    split = annotate(build_pipeline("auto", watchlist), build_sentencer("auto"), texts)
-    expected = [extract_mentions(doc) for doc in one.pipe(texts)]
+    split = annotate(build_pipeline("auto", watchlist), build_sentencer("auto"), texts_)
+    expected = [extract_mentions(doc) for doc in one.pipe(texts_)]
     assert [extract_mentions(doc) for doc in split] == expected
     assert sum(1 for ms in expected for m in ms if m.entity_id) >= 5  # watched names too
     assert [[s.text for s in d.sents] for d in split] == [[s.text for s in d.sents]
-                                                         for d in one.pipe(texts)]
+                                                         for d in one.pipe(texts_)]
+
+
+def test_the_annotator_and_the_rebuilt_doc_give_what_the_split_pipelines_give() -> None:
+    watchlist = load_watchlist(WATCHLIST)
+    texts_ = texts() + ["Orlóv met Daniel Orlov in Zürich.\n\nThen Orlov left."]  # NORM folded
+    split = annotate(build_pipeline("auto", watchlist), build_sentencer("auto"), texts_)
+    annotations = annotate_texts(build_annotator("auto", watchlist), texts_, batch_size=4)
+    assert [list(a.mentions) for a in annotations] == [extract_mentions(d) for d in split]
+    assert [a.entities for a in annotations] == [entity_spans(d) for d in split]
+    tokenizer = load_model("auto")
+    rebuilt = [annotated_doc(tokenizer, t, a) for t, a in zip(texts_, annotations, strict=True)]
+    assert [[(s.start_char, s.end_char) for s in d.sents] for d in rebuilt] == [
+        [(s.start_char, s.end_char) for s in d.sents] for d in split]
+    assert [extract_mentions(d) for d in rebuilt] == [extract_mentions(d) for d in split]
 
 
 def test_a_claim_repeated_by_a_long_article_keeps_a_few_sentences():
