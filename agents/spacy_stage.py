@@ -127,8 +127,16 @@ class SpacyProcess:
         await self._submit(_set_watchlist, watchlist)
 
     def close(self) -> None:
-        """Stop the child, dropping queued batches (their messages are not acked yet)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the child now, dropping the batch it runs and those queued (their
+        messages are not acked yet, so they are redelivered): a worker told to stop
+        must not wait for NER over a long batch. The executor offers no way to stop a
+        running call, hence the processes are terminated directly."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 @dataclass(frozen=True)

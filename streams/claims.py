@@ -52,6 +52,10 @@ from streams.reldates import resolve_date
 from streams.tables import CLAIM_RULES, CLAIM_VALUES, table
 
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+# Sentences read for one person in one article: far more than any report says of one
+# person, and a bound on the parse work a pathological article (thousands of sentences
+# repeating one name) can cost — its claims are in its first sentences like any other's.
+MAX_CANDIDATES = 200
 FOLLOW = 2  # sentences after a mention that may refer back to it (pronoun or epithet)
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "conj"})
 _STOP_HEDGE_DEPS = frozenset({"relcl", "acl", "advcl"})
@@ -243,7 +247,7 @@ class ClaimExtractor:
                 published_at: str | None) -> list[Claim]:
         """Claims about the target in ``doc``, in sentence order, without repeats."""
         other_person_spans = self._people(doc, other_person_spans)
-        cands = self.candidates(doc, target_spans, other_person_spans)
+        cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
         if not cands:
             return []
         claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time

@@ -3,6 +3,7 @@ across processes, restarts."""
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import subprocess
 import sys
@@ -86,6 +87,7 @@ DIES = """
 import asyncio, sys
 from agents.spacy_stage import SpacyProcess
 from streams.watchlist import Watchlist
+import asyncio
 import multiprocessing
 
 async def main():
@@ -124,3 +126,18 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+async def test_close_stops_a_child_in_the_middle_of_a_long_batch() -> None:
+    """A worker told to stop must not wait for NER over a long batch: its messages are
+    not acked, so they are redelivered."""
+    spacy = SpacyProcess("auto", Watchlist())
+    await spacy.annotate(["Warm up."], 1)
+    long_text = " ".join(f"Daniel Orlov met Tomas Varga in Karsk on day {i}." for i in range(20000))
+    running = spacy.annotate([long_text, long_text], 2)
+    await asyncio.sleep(1.0)  # let the child start on it
+    started = time.monotonic()
+    spacy.close()
+    assert time.monotonic() - started < 6
+    with pytest.raises(BaseException):  # noqa: B017 - cancelled or broken, never a result
+        await running
