@@ -90,8 +90,20 @@ def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[Entity
     return events
 
 
+# What the enriched message keeps of one article: its watched entities and then the most
+# mentioned others, each with its first sentences — so that a pathological article
+# (thousands of distinct dates, one name in thousands of sentences) still makes a message
+# the broker accepts.
+MAX_ENTITIES = 200
+MAX_SENTENCES = 50
+MAX_FORMS = 20
+
+
 def enriched_record(analysis: Analysis) -> EnrichedArticle:
-    """The enriched-topic message for one analysed article."""
+    """The enriched-topic message for one analysed article (bounded, see MAX_ENTITIES)."""
+    ranked = sorted(analysis.entities, key=lambda e: (not e.watched, -e.mentions))
+    chosen = {id(e) for e in ranked[:MAX_ENTITIES]}
+    kept = [e for e in analysis.entities if id(e) in chosen]  # in the article's order
     return EnrichedArticle(
         id=analysis.article.id,
         source=analysis.article.source,
@@ -99,9 +111,9 @@ def enriched_record(analysis: Analysis) -> EnrichedArticle:
         entities=[
             EntityMention(
                 id=e.id, name=e.name, label=e.label, kind=e.kind, watched=e.watched,
-                surface_forms=list(e.surface_forms), titles=list(e.titles),
-                mentions=e.mentions, sentences=[list(s) for s in e.sentences],
+                surface_forms=list(e.surface_forms[:MAX_FORMS]), titles=list(e.titles),
+                mentions=e.mentions, sentences=[list(s) for s in e.sentences[:MAX_SENTENCES]],
             )
-            for e in analysis.entities
+            for e in kept
         ],
     )

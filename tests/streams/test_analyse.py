@@ -81,3 +81,28 @@ def test_a_claim_repeated_by_a_long_article_keeps_a_few_sentences():
     other = Claim("status", "held", "The Front says it holds Orlov.", "Front")
     kept = bounded([*repeated, other])
     assert kept == [*repeated[:EVIDENCE_PER_CLAIM], other]
+
+
+def test_the_enriched_record_of_a_pathological_article_stays_small():
+    from dataclasses import replace as copy
+
+    import orjson
+
+    from schemas import UniqueArticle, as_document
+    from streams.analyse import MAX_ENTITIES, MAX_SENTENCES, Analysis, enriched_record
+    from streams.resolve import ResolvedEntity
+
+    def entity(i: int, watched: bool = False) -> ResolvedEntity:
+        return ResolvedEntity(id=f"day-{i}", name=f"day {i}", label="DATE", watched=watched,
+                              kind=None, surface_forms=(f"day {i}",), mentions=1,
+                              sentences=((i, i + 1),), spans=((i, i + 1),))
+
+    person = copy(entity(0, watched=True), id="mira-kessling", name="Mira Kessling",
+                  label="PERSON", mentions=5000,
+                  sentences=tuple((i, i + 1) for i in range(5000)))
+    analysis = Analysis(UniqueArticle(id="a", text="x"), None,
+                        [*(entity(i) for i in range(1, 5000)), person])
+    record = enriched_record(analysis)
+    assert len(record.entities) == MAX_ENTITIES and record.entities[-1].id == "mira-kessling"
+    assert len(record.entities[-1].sentences) == MAX_SENTENCES
+    assert len(orjson.dumps(as_document(record))) < 100_000
