@@ -264,9 +264,10 @@ class ClaimExtractor:
             return []
         other_labels = {fold(e.text) for e in doc.ents if e.label_ not in ("PERSON", "")}
         lower = {t.text for t in doc if t.is_lower}
+        whole = doc.text  # built anew from the tokens at every access: once, not per span
         out = []
         for s, e in spans:
-            text = doc.text[s:e]
+            text = whole[s:e]
             words = text.split()
             if (fold(text) in other_labels or any(w.lower() in self._places for w in words)
                     or len(words) == 1 and text.lower() in lower):
