@@ -224,10 +224,6 @@ def _default_rules() -> AttributeRules:
     return AttributeRules.load()
 
 
-def _values() -> ClaimValues:
-    return ClaimValues.load()
-
-
 @dataclass
 class ValueRecord:
     """One value of one attribute and everything that supports it."""
@@ -377,7 +373,7 @@ def _by_value(event: EntityClaims,
         ev = {"article_id": event.article_id, "sentence": claim.sentence,
               "source": event.source, "attribution": claim.attribution,
               "qualifier": claim.qualifier}
-        evs = out.setdefault((claim.attribute, _values().normalise(claim.attribute,
+        evs = out.setdefault((claim.attribute, ClaimValues.load().normalise(claim.attribute,
                                                                    claim.value)), [])
         if ev not in evs:
             evs.append(ev)
