@@ -1,5 +1,5 @@
 """The only place outside Faust that talks to Kafka: topic creation, publishing
-articles, reading the alerts topic.
+articles, reading the alerts topic (all of it, or what was sent since a time).
 
 Tansu (and Kafka with auto-create on) would create a missing topic on first metadata
 request with the broker's default partition count; wirewatch creates its topics up front
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
 from typing import Any
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaTimeoutError, TopicAlreadyExistsError
 
 from agents.security import aiokafka_options
 from streams.settings import Settings
@@ -88,11 +91,7 @@ async def read_topic(
                                 auto_offset_reset="earliest")
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
-            await consumer._client.force_metadata_update()
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = await _partitions(consumer, topic)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps) if not follow else {}
@@ -106,6 +105,69 @@ async def read_topic(
                         remaining.discard(tp)
     finally:
         await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    partitions = consumer.partitions_for_topic(topic)
+    if partitions is None:
+        await consumer._client.force_metadata_update()
+        partitions = consumer.partitions_for_topic(topic) or set()
+    return [TopicPartition(topic, p) for p in sorted(partitions)]
+
+
+class KafkaAlertLog:
+    """The alerts topic as a record of what was published (``streams.store.profiles``).
+
+    Asked only when a worker takes over the unsent alerts of an earlier attempt, which
+    may have reached the broker just before that attempt died: it reads, without a group,
+    every partition from the first message sent at ``since`` (less ``clock_skew``, for
+    workers on other hosts) to the end it finds at the start.
+    """
+
+    def __init__(self, settings: Settings, topic: str, *, clock_skew: float = 60.0,
+                 timeout: float = 30.0) -> None:
+        self.settings, self.topic = settings, topic
+        self.clock_skew, self.timeout = clock_skew, timeout
+
+    async def published(self, alert_ids: set[str], since: datetime) -> set[str]:
+        if not alert_ids:
+            return set()
+        consumer = AIOKafkaConsumer(**client_options(self.settings), enable_auto_commit=False)
+        await consumer.start()
+        try:
+            return await self._scan(consumer, alert_ids,
+                                    int((since.timestamp() - self.clock_skew) * 1000))
+        finally:
+            await consumer.stop()
+
+    async def _scan(self, consumer: AIOKafkaConsumer, alert_ids: set[str],
+                    since_ms: int) -> set[str]:
+        tps = await _partitions(consumer, self.topic)
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        starts = await consumer.offsets_for_times(dict.fromkeys(tps, max(since_ms, 0)))
+        todo = {}
+        for tp in tps:
+            start = starts.get(tp)
+            offset = ends[tp] if start is None else min(start.offset, ends[tp])
+            if offset < ends[tp]:
+                consumer.seek(tp, offset)
+                todo[tp] = ends[tp]
+        found: set[str] = set()
+        deadline = time.monotonic() + self.timeout
+        while todo:
+            if time.monotonic() > deadline:
+                raise KafkaTimeoutError(f"reading {self.topic} took over {self.timeout} s")
+            batch = await consumer.getmany(*todo, timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
+                        alert_id = orjson.loads(record.value).get("alert_id")
+                        if alert_id in alert_ids:
+                            found.add(alert_id)
+            for tp in [tp for tp, end in todo.items() if await consumer.position(tp) >= end]:
+                del todo[tp]
+        return found
 
 
 class GroupProbe:
@@ -130,13 +192,7 @@ class GroupProbe:
 
     async def sample(self) -> tuple[int, int]:
         """``(committed offsets summed, messages not yet committed)`` over the topics."""
-        tps = []
-        for topic in self.topics:
-            partitions = self._consumer.partitions_for_topic(topic)
-            if partitions is None:
-                await self._consumer._client.force_metadata_update()
-                partitions = self._consumer.partitions_for_topic(topic) or set()
-            tps.extend(TopicPartition(topic, p) for p in partitions)
+        tps = [tp for topic in self.topics for tp in await _partitions(self._consumer, topic)]
         if not tps:
             return 0, 0
         committed = await self._admin.list_consumer_group_offsets(self.group, partitions=tps)

@@ -2,7 +2,10 @@
 
 The profile update and the alerts it decides are one Redis transaction; an alert is
 marked sent only once the broker has it, so a crash in between re-sends it (same
-``alert_id``) instead of losing it.
+``alert_id``) instead of losing it. A redelivered message takes over the unsent alerts
+of the earlier attempt only once that attempt's lease on them is gone, and sends only
+those the alerts topic does not hold yet: killed after the broker's ack and before
+``mark_sent``, a worker's alert is still published once (``streams.store.profiles``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from faust import StreamT
 from faust.types import EventT
 
 from agents.observe import Outcome
-from schemas import EntityClaims
+from schemas import Alert, EntityClaims
 from streams.conflicts import apply_claims
 
 if TYPE_CHECKING:
@@ -28,12 +31,26 @@ def make_profile(w: Worker) -> AgentFun:
     services, topics = w.services, w.topics
     guard = w.guard("profile")
 
+    async def unpublished(pending: list[Alert]) -> list[Alert]:
+        """The earlier attempt's alerts this worker now holds and must still send."""
+        taken = await guard.retrying("alerts", lambda: services.profiles.take_over(
+            pending, services.owner))
+        if not taken:
+            return []
+        since = min(datetime.fromisoformat(a.detected_at) for a in taken)
+        there = await guard.retrying("alerts", lambda: services.alert_log.published(
+            {a.alert_id for a in taken}, since))
+        if there:
+            await guard.retrying("alerts", lambda: services.profiles.mark_sent(sorted(there)))
+        return [a for a in taken if a.alert_id not in there]
+
     async def update(event: EntityClaims) -> None:
         started = time.perf_counter()
         detected_at = datetime.now(UTC).isoformat()
-        alerts = await guard.retrying("profile", lambda: services.profiles.update(
+        decided = await guard.retrying("profile", lambda: services.profiles.update(
             event.entity_id, lambda p: apply_claims(p, event, detected_at),
-            article_id=event.article_id))
+            owner=services.owner, article_id=event.article_id))
+        alerts = decided.new + (await unpublished(decided.pending) if decided.pending else [])
         for alert in alerts:
             await (await topics.alerts.send(key=alert.entity.id, value=alert))
         ids = [a.alert_id for a in alerts]

@@ -13,10 +13,12 @@ spaCy process ahead of the batches queued after it, and a resolver) only when it
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import cached_property
 
 import redis.asyncio as redis
 
+from agents.kafka import KafkaAlertLog
 from agents.redis import connect
 from agents.redis.dedup import RedisDedupStore
 from agents.redis.profiles import RedisProfileStore
@@ -25,7 +27,7 @@ from agents.spacy_stage import Snapshot, SpacyStage
 from streams.dedup import Fingerprinter
 from streams.settings import Settings
 from streams.store.dedup import DedupStore
-from streams.store.profiles import ProfileStore
+from streams.store.profiles import AlertLog, ProfileStore
 from streams.store.registry import Registry
 from streams.watchlist import Watchlist, combine, load_watchlist
 
@@ -37,11 +39,15 @@ class Services:
 
     def __init__(self, settings: Settings, *, redis_client: redis.Redis | None = None,
                  dedup: DedupStore | None = None, registry: Registry | None = None,
-                 profiles: ProfileStore | None = None, spacy: SpacyStage | None = None,
+                 profiles: ProfileStore | None = None, alert_log: AlertLog | None = None,
+                 spacy: SpacyStage | None = None,
                  file_watchlist: Watchlist | None = None) -> None:
         self.settings = settings
+        #: Who holds the alerts this worker is sending (``streams.store.profiles``).
+        self.owner = uuid.uuid4().hex
         given = {"redis": redis_client, "dedup": dedup, "registry": registry,
-                 "profiles": profiles, "spacy": spacy, "file_watchlist": file_watchlist}
+                 "profiles": profiles, "alert_log": alert_log, "spacy": spacy,
+                 "file_watchlist": file_watchlist}
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
 
     @cached_property
@@ -70,7 +76,12 @@ class Services:
     @cached_property
     def profiles(self) -> ProfileStore:
         return RedisProfileStore(self.redis, self.settings.namespace,
-                                 sent_ttl_seconds=self.retention_seconds)
+                                 sent_ttl_seconds=self.retention_seconds,
+                                 lease_seconds=self.settings.alert_lease)
+
+    @cached_property
+    def alert_log(self) -> AlertLog:
+        return KafkaAlertLog(self.settings, self.settings.topic_alerts)
 
     @cached_property
     def spacy(self) -> SpacyStage:

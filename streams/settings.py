@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     processing_attempts: int = Field(
         2, ge=1, description="tries of a message whose processing raised, before dead letter"
     )
+    alert_lease: float = Field(
+        10.0, gt=0,
+        description="seconds an unsent alert stays its sender's before a redelivery of the "
+                    "same message may take it over (and look it up on the alerts topic)",
+    )
     dead_letter_payload_bytes: int = Field(
         64 * 1024, ge=0, description="bytes of the original message a dead letter carries"
     )

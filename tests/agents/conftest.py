@@ -14,7 +14,7 @@ from agents.services import Services
 from agents.worker import Worker, build
 from streams.settings import Settings
 from streams.store.dedup import MemoryDedupStore
-from streams.store.profiles import MemoryProfileStore
+from streams.store.profiles import MemoryAlertLog, MemoryProfileStore
 from streams.store.registry import MemoryRegistry
 from streams.watchlist import Watchlist
 
@@ -39,7 +39,7 @@ def worker(settings: Settings) -> Worker:
     """A worker on in-memory stores, its app finalized for ``test_context()``."""
     services = Services(settings, dedup=MemoryDedupStore(threshold=0.8),
                         registry=MemoryRegistry(), profiles=MemoryProfileStore(),
-                        file_watchlist=Watchlist())
+                        alert_log=MemoryAlertLog(), file_watchlist=Watchlist())
     built = build(settings, services)
     built.app.finalize()
     built.app.conf.store = "memory://"

@@ -23,7 +23,7 @@ async def test_entity_command_prints_profile(redis_factory, redis_db_url, monkey
                                           sentence="Orlov is held by the NLF.",
                                           attribution="army")])
     await RedisProfileStore(connect(), namespace).update(
-        "daniel-orlov", lambda p: apply_claims(p, ev, "2026-03-01T01:00:00Z"))
+        "daniel-orlov", lambda p: apply_claims(p, ev, "2026-03-01T01:00:00Z"), owner="test")
     settings = Settings(namespace=namespace, redis_url=redis_db_url)
     monkeypatch.setenv("COLUMNS", "240")
     runner = CliRunner()
