@@ -10,6 +10,7 @@ those the alerts topic does not hold yet: killed after the broker's ack and befo
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from streams.conflicts import apply_claims
 
 if TYPE_CHECKING:
     from agents.worker import AgentFun, Worker
+
+log = logging.getLogger(__name__)
 
 
 def make_profile(w: Worker) -> AgentFun:
@@ -42,6 +45,8 @@ def make_profile(w: Worker) -> AgentFun:
             {a.alert_id for a in taken}, since))
         if there:
             await guard.retrying("alerts", lambda: services.profiles.mark_sent(sorted(there)))
+        log.info("profile: took over %d unsent alert(s) of article %s, %d already on the "
+                 "alerts topic", len(taken), taken[0].article_id, len(there))
         return [a for a in taken if a.alert_id not in there]
 
     async def update(event: EntityClaims) -> None:
