@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -80,12 +80,14 @@ async def publish(settings: Settings, topic: str, messages: Iterable[tuple[bytes
 
 
 async def read_topic(
-    settings: Settings, topic: str, *, follow: bool, idle_timeout: float = 1.0
+    settings: Settings, topic: str, *, follow: bool, idle_timeout: float = 1.0,
+    caught_up: Callable[[], None] | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield every value of ``topic`` from the beginning, without joining a group.
 
     Without ``follow`` it stops at the end offsets read at start; with ``follow`` it goes
-    on until cancelled.
+    on until cancelled. ``caught_up`` is called once, when everything that was on the
+    topic at start has been yielded (a reader that serves what it read waits for it).
     """
     consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False,
                                 auto_offset_reset="earliest")
@@ -94,15 +96,19 @@ async def read_topic(
         tps = await _partitions(consumer, topic)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps) if not follow else {}
-        remaining = {tp for tp in tps if end.get(tp, 1) > 0} if not follow else set(tps)
-        while follow or remaining:
+        end = await consumer.end_offsets(tps)
+        behind = {tp for tp in tps if end.get(tp, 0) > 0}
+        if not behind and caught_up:
+            caught_up()
+        while follow or behind:
             batch = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
             for tp, records in batch.items():
                 for record in records:
                     yield record.value
-                    if not follow and record.offset + 1 >= end[tp]:
-                        remaining.discard(tp)
+                    if tp in behind and record.offset + 1 >= end[tp]:
+                        behind.discard(tp)
+                        if not behind and caught_up:
+                            caught_up()
     finally:
         await consumer.stop()
 

@@ -47,6 +47,8 @@ from streams.watchlist import WatchedEntity, Watchlist, load_watchlist
 log = logging.getLogger(__name__)
 STATUS = "status"  # single-valued, but its values are stages: only an alert says conflict
 RETRY_AFTER = 2.0
+#: How long ``start`` waits for the readers to catch up with what the topics hold.
+CATCH_UP_SECONDS = 60.0
 HEALTH_TTL = 2.0
 
 
@@ -96,7 +98,8 @@ class RuntimeBoardData:
 
     async def start(self) -> None:
         """Make sure the topics exist (a reader assigned to a missing topic would never
-        see it appear), then follow them in the background."""
+        see it appear), then follow them in the background; return once each reader has
+        read what its topic held at start, so that the first page served is not empty."""
         s = self.settings
         await ensure_topics(s, s.topic_names())
         readers: list[tuple[str, Callable[[bytes], Any], Callable[[], None] | None]] = [
@@ -105,8 +108,16 @@ class RuntimeBoardData:
             (s.topic_duplicates, self._on_duplicate, self._reset_duplicates),
             (s.topic_dead_letter, self._on_dead_letter, self._dead_letters.clear),
         ]
-        self._tasks = [asyncio.create_task(self._follow(*r), name=f"board:{r[0]}")
-                       for r in readers]
+        read = [asyncio.Event() for _ in readers]
+        self._tasks = [asyncio.create_task(self._follow(*r, caught_up=done.set),
+                                           name=f"board:{r[0]}")
+                       for r, done in zip(readers, read, strict=True)]
+        try:
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in read)),
+                                   CATCH_UP_SECONDS)
+        except TimeoutError:
+            log.warning("board: still reading the topics after %.0f s; serving what is read",
+                        CATCH_UP_SECONDS)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -125,7 +136,7 @@ class RuntimeBoardData:
                 await probe.stop()
 
     async def _follow(self, topic: str, handle: Callable[[bytes], Any],
-                      reset: Callable[[], None] | None) -> None:
+                      reset: Callable[[], None] | None, caught_up: Callable[[], None]) -> None:
         """Read ``topic`` from the beginning for ever; after a broker error, again from
         the beginning (``reset`` first, so counts are not doubled)."""
         while True:
@@ -133,7 +144,7 @@ class RuntimeBoardData:
                 reset()
             try:
                 async for raw in read_topic(self.settings, topic, follow=True,
-                                            idle_timeout=0.2):
+                                            idle_timeout=0.2, caught_up=caught_up):
                     try:
                         result = handle(raw)
                         if asyncio.iscoroutine(result):
