@@ -85,9 +85,9 @@ async def read_topic(
 ) -> AsyncIterator[bytes]:
     """Yield every value of ``topic`` from the beginning, without joining a group.
 
-    Without ``follow`` it stops at the end offsets read at start; with ``follow`` it goes
-    on until cancelled. ``caught_up`` is called once, when everything that was on the
-    topic at start has been yielded (a reader that serves what it read waits for it).
+    Without ``follow`` it stops once it has read what was on the topic at start (see
+    :func:`_read_up`); with ``follow`` it goes on until cancelled. ``caught_up`` is called
+    once, at that same point (a reader that serves what it read waits for it).
     """
     consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False,
                                 auto_offset_reset="earliest")
@@ -96,21 +96,39 @@ async def read_topic(
         tps = await _partitions(consumer, topic)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        behind = {tp for tp in tps if end.get(tp, 0) > 0}
-        if not behind and caught_up:
-            caught_up()
-        while follow or behind:
+        started_ms, end = _now_ms(), await consumer.end_offsets(tps)
+        while follow or end:
             batch = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
-            for tp, records in batch.items():
+            for records in batch.values():
                 for record in records:
                     yield record.value
-                    if tp in behind and record.offset + 1 >= end[tp]:
-                        behind.discard(tp)
-                        if not behind and caught_up:
-                            caught_up()
+            if end:
+                for tp in await _read_up(consumer, batch, end, started_ms):
+                    del end[tp]
+                if not end and caught_up:
+                    caught_up()
     finally:
         await consumer.stop()
+
+
+async def _read_up(consumer: AIOKafkaConsumer, batch: dict, end: dict[TopicPartition, int],
+                   started_ms: int) -> set[TopicPartition]:
+    """The partitions of ``end`` read up to where their log stood at ``started_ms``: the
+    position at or past the end offset read then, and either nothing more came in the
+    last fetch or what came was written after ``started_ms``. Reaching the end offset
+    alone proves nothing: Tansu's can fall short of its log (at the time of writing, the
+    base offset of its last record batch, plus one)."""
+    done = set()
+    for tp, offset in end.items():
+        records = batch.get(tp)
+        if await consumer.position(tp) >= offset and (
+                not records or records[-1].timestamp >= started_ms):
+            done.add(tp)
+    return done
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
@@ -150,28 +168,28 @@ class KafkaAlertLog:
                     since_ms: int) -> set[str]:
         tps = await _partitions(consumer, self.topic)
         consumer.assign(tps)
-        ends = await consumer.end_offsets(tps)
+        started_ms, ends = _now_ms(), await consumer.end_offsets(tps)
         starts = await consumer.offsets_for_times(dict.fromkeys(tps, max(since_ms, 0)))
         todo = {}
         for tp in tps:
             start = starts.get(tp)
-            offset = ends[tp] if start is None else min(start.offset, ends[tp])
-            if offset < ends[tp]:
-                consumer.seek(tp, offset)
-                todo[tp] = ends[tp]
+            consumer.seek(tp, ends[tp] if start is None else min(start.offset, ends[tp]))
+            todo[tp] = ends[tp]
         found: set[str] = set()
         deadline = time.monotonic() + self.timeout
         while todo:
             if time.monotonic() > deadline:
                 raise KafkaTimeoutError(f"reading {self.topic} took over {self.timeout} s")
-            batch = await consumer.getmany(*todo, timeout_ms=500)
+            batch = await consumer.getmany(*todo, timeout_ms=200)
             for records in batch.values():
                 for record in records:
                     with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
                         alert_id = orjson.loads(record.value).get("alert_id")
                         if alert_id in alert_ids:
                             found.add(alert_id)
-            for tp in [tp for tp, end in todo.items() if await consumer.position(tp) >= end]:
+            if found == alert_ids:
+                break
+            for tp in await _read_up(consumer, batch, todo, started_ms):
                 del todo[tp]
         return found
 
