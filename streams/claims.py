@@ -42,6 +42,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import IS_LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.pipeline import Sentencizer
@@ -103,6 +105,25 @@ class Claim:
 # What claims are asked of: a doc, the target's char spans in it, other people's, and
 # when the article was published (relative dates).
 Request = tuple[Doc, Sequence[tuple[int, int]], Sequence[tuple[int, int]], str | None]
+
+
+@dataclass(frozen=True)
+class _Article:
+    """What ``_people`` reads of a whole article, read once for all its watched entities:
+    each reading walks every token and entity of the doc."""
+
+    text: str  # Doc.text joins every token at each access
+    other_labels: frozenset[str]  # folded texts of its entities that are no person
+    lower: frozenset[str]  # its words written in lower case
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Article:
+        text, words = doc.text, doc.to_array([ORTH, IS_LOWER])  # no Token object a token
+        return cls(text,
+                   frozenset(fold(text[e.start_char:e.end_char]) for e in doc.ents
+                             if e.label_ not in ("PERSON", "")),
+                   frozenset(doc.vocab.strings[int(orth)]
+                             for orth in numpy.unique(words[words[:, 1] == 1, 0])))
 
 
 @dataclass(frozen=True)
@@ -260,8 +281,11 @@ class ClaimExtractor:
         few sentences about one watched entity (BENCHMARKS.md), so a worker asks for a
         batch of articles at once. The claims are those of ``extract`` one by one."""
         found = []
+        articles: dict[int, _Article] = {}  # by doc: the targets of an article share one
         for doc, target_spans, other_person_spans, _ in requests:
-            other_person_spans = self._people(doc, other_person_spans)
+            if other_person_spans:
+                article = articles.get(id(doc)) or articles.setdefault(id(doc), _Article.of(doc))
+                other_person_spans = self._people(article, other_person_spans)
             cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
             found.append((doc, cands))
         out = []
@@ -272,22 +296,19 @@ class ClaimExtractor:
             out.append(self._latest_status(self._drop_background(list(claims))))
         return out
 
-    def _people(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _people(self, article: _Article, spans: Sequence[tuple[int, int]]
+                ) -> list[tuple[int, int]]:
         """The spans that name a person: NER now and then calls a country, a place or a
         capitalised common noun a person ("Caldera" tagged a place elsewhere in the
         article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence). Such a span would
         keep the target's facts from the target, so it is no other person."""
-        if not spans:
-            return []
-        other_labels = {fold(e.text) for e in doc.ents if e.label_ not in ("PERSON", "")}
-        lower = {t.text for t in doc if t.is_lower}
-        whole = doc.text  # built anew from the tokens at every access: once, not per span
         out = []
         for s, e in spans:
-            text = whole[s:e]
+            text = article.text[s:e]
             words = text.split()
-            if (fold(text) in other_labels or any(w.lower() in self._places for w in words)
-                    or len(words) == 1 and text.lower() in lower):
+            if (fold(text) in article.other_labels
+                    or any(w.lower() in self._places for w in words)
+                    or len(words) == 1 and text.lower() in article.lower):
                 continue
             out.append((s, e))
         return out
