@@ -66,8 +66,7 @@ def make_extract(w: Worker) -> AgentFun:
         analyses = [a.with_entities(e) for a, e in zip(analyses, mapped, strict=True)]
         await guard.retrying("registry", lambda: services.registry.record_many(
             [(a.article.id, a.entities) for a in analyses]))
-        claims = await asyncio.to_thread(
-            lambda: [watched_events(a, spacy.claims) for a in analyses])
+        claims = await asyncio.to_thread(watched_events, analyses, spacy.claims)
         per_article = (time.perf_counter() - started) / len(analyses)
         for analysis, article_events in zip(analyses, claims, strict=True):
             await topics.enriched.send(key=analysis.article.id,

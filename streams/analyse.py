@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from schemas import ClaimRecord, EnrichedArticle, EntityClaims, EntityMention, UniqueArticle
-from streams.claims import Claim, ClaimExtractor
+from streams.claims import Claim, ClaimExtractor, Request
 from streams.nlp import Annotation, annotated_doc
 from streams.resolve import ResolvedEntity, Resolver
 
@@ -58,24 +58,31 @@ def bounded(claims: Sequence[Claim], per_claim: int = EVIDENCE_PER_CLAIM) -> lis
     return out
 
 
-def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[EntityClaims]:
-    """One entity-claims message per watched entity of the article, with its claims.
+def watched_events(analyses: Sequence[Analysis], extractor: ClaimExtractor
+                   ) -> list[list[EntityClaims]]:
+    """For each article, one entity-claims message per watched entity, with its claims.
 
-    Only the sentences about a watched entity are parsed (by the extractor); the other
-    people of the article are passed along so that their facts are not given to it.
+    Only the sentences about a watched entity are parsed (by the extractor, those of the
+    whole batch at once); the other people of the article are passed along so that their
+    facts are not given to it.
     """
-    article = analysis.article
-    events = []
-    doc = None
-    for entity in analysis.entities:
-        if not entity.watched:
-            continue
-        if doc is None:
-            doc = annotated_doc(extractor.nlp, article.text, analysis.annotation)
-        others = [span for other in analysis.entities
-                  if other.label == "PERSON" and other.id != entity.id for span in other.spans]
-        claims = extractor.extract(doc, entity.spans, others, article.published_at)
-        events.append(EntityClaims(
+    asked: list[tuple[int, ResolvedEntity]] = []  # (article's index, entity)
+    requests: list[Request] = []
+    for i, analysis in enumerate(analyses):
+        article, doc = analysis.article, None
+        for entity in analysis.entities:
+            if not entity.watched:
+                continue
+            if doc is None:
+                doc = annotated_doc(extractor.nlp, article.text, analysis.annotation)
+            others = [span for other in analysis.entities
+                      if other.label == "PERSON" and other.id != entity.id for span in other.spans]
+            asked.append((i, entity))
+            requests.append((doc, entity.spans, others, article.published_at))
+    events: list[list[EntityClaims]] = [[] for _ in analyses]
+    for (i, entity), claims in zip(asked, extractor.extract_many(requests), strict=True):
+        article = analyses[i].article
+        events[i].append(EntityClaims(
             entity_id=entity.id,
             entity_name=entity.name,
             kind=entity.kind,

@@ -9,8 +9,9 @@ mention's sentence names others, only an epithet in the next sentence, and only 
 target was named last), and the next
 sentence when it opens on the set the mention's sentence named ("Both were ...", "The two
 hostages ...", "The couple ...") and names nobody itself. Those are parsed
-in one ``nlp.pipe`` call (or taken from ``doc`` when it already carries a parse; a doc
-without sentence boundaries gets a rule-based sentencizer, in place), then matched with
+in one ``nlp.pipe`` call for all the targets of a batch (``extract_many``), or taken
+from ``doc`` when it already carries a parse (a doc without sentence boundaries gets a
+rule-based sentencizer, in place), then matched with
 the DependencyMatcher rules of ``streams/data/claim_rules.yaml``. Parsed sentences are
 kept in a small LRU so the several watched entities of one article parse them once.
 Pronouns in a target sentence count as the target when nobody else is named there, or
@@ -41,6 +42,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import IS_LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.pipeline import Sentencizer
@@ -99,13 +102,37 @@ class Claim:
     qualifier: str | None = field(default=None, compare=False)
 
 
+# What claims are asked of: a doc, the target's char spans in it, other people's, and
+# when the article was published (relative dates).
+Request = tuple[Doc, Sequence[tuple[int, int]], Sequence[tuple[int, int]], str | None]
+
+
+@dataclass(frozen=True)
+class _Article:
+    """What ``_people`` reads of a whole article, read once for all its watched entities:
+    each reading walks every token and entity of the doc."""
+
+    text: str  # Doc.text joins every token at each access
+    other_labels: frozenset[str]  # folded texts of its entities that are no person
+    lower: frozenset[str]  # its words written in lower case
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Article:
+        text, words = doc.text, doc.to_array([ORTH, IS_LOWER])  # no Token object a token
+        return cls(text,
+                   frozenset(fold(text[e.start_char:e.end_char]) for e in doc.ents
+                             if e.label_ not in ("PERSON", "")),
+                   frozenset(doc.vocab.strings[int(orth)]
+                             for orth in numpy.unique(words[words[:, 1] == 1, 0])))
+
+
 @dataclass(frozen=True)
 class _Candidate:
     text: str
     targets: tuple[tuple[int, int], ...]  # sentence-relative char spans
     others: tuple[tuple[int, int], ...]
     pronoun_is_target: bool
-    span: Span | None  # the sentence in an already parsed doc
+    span: Span  # the sentence in the article's doc
 
 
 class ClaimExtractor:
@@ -219,26 +246,26 @@ class ClaimExtractor:
                 return None
         return None
 
-    def _parse(self, doc: Doc, cands: list[_Candidate]) -> list[Doc]:
-        """Parsed sentences: from ``doc`` when it has a parse, else one ``nlp.pipe`` call
-        over the sentences not parsed recently (several watched entities of one article
-        share sentences)."""
-        if doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB"):
-            return [c.span.as_doc() for c in cands]  # type: ignore[union-attr]
+    def _parse(self, found: Sequence[tuple[Doc, list[_Candidate]]]) -> list[list[Doc]]:
+        """Parsed sentences of each (doc, candidates): from the doc when it has a parse,
+        else from one ``nlp.pipe`` call over all the sentences not parsed recently
+        (several watched entities of one article share sentences)."""
         # This call's sentences are held apart from the LRU, so trimming it never takes
         # one they need (an article may have more than the LRU holds); a hit is recent again.
         docs: dict[str, Doc] = {}
-        for text in dict.fromkeys(c.text for c in cands):
+        texts = dict.fromkeys(c.text for doc, cands in found if not _parsed(doc) for c in cands)
+        for text in texts:
             if text in self._parsed:
                 self._parsed.move_to_end(text)
                 docs[text] = self._parsed[text]
-        todo = list(dict.fromkeys(c.text for c in cands if c.text not in docs))
+        todo = [text for text in texts if text not in docs]
         docs.update(zip(todo, self.nlp.pipe(todo), strict=True))
         self._parsed.update((text, docs[text]) for text in todo)
         self.sentences_parsed += len(todo)
         while len(self._parsed) > self._cache_size:
             self._parsed.popitem(last=False)
-        return [docs[c.text] for c in cands]
+        return [[c.span.as_doc() for c in cands] if _parsed(doc) else [docs[c.text] for c in cands]
+                for doc, cands in found]
 
     # ------------------------------------------------------------------ extraction
 
@@ -246,31 +273,42 @@ class ClaimExtractor:
                 other_person_spans: Sequence[tuple[int, int]],
                 published_at: str | None) -> list[Claim]:
         """Claims about the target in ``doc``, in sentence order, without repeats."""
-        other_person_spans = self._people(doc, other_person_spans)
-        cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
-        if not cands:
-            return []
-        claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time
-        for cand, sdoc in zip(cands, self._parse(doc, cands), strict=True):
-            claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, published_at)))
-        return self._latest_status(self._drop_background(list(claims)))
+        return self.extract_many([(doc, target_spans, other_person_spans, published_at)])[0]
 
-    def _people(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    def extract_many(self, requests: Sequence[Request]) -> list[list[Claim]]:
+        """``extract`` for each request, the sentences of all of them parsed in one
+        ``nlp.pipe`` call: a call costs spaCy about as much again as the parse of the
+        few sentences about one watched entity (BENCHMARKS.md), so a worker asks for a
+        batch of articles at once. The claims are those of ``extract`` one by one."""
+        found = []
+        articles: dict[int, _Article] = {}  # by doc: the targets of an article share one
+        for doc, target_spans, other_person_spans, _ in requests:
+            if other_person_spans:
+                article = articles.get(id(doc)) or articles.setdefault(id(doc), _Article.of(doc))
+                other_person_spans = self._people(article, other_person_spans)
+            cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
+            found.append((doc, cands))
+        out = []
+        for (_, cands), sdocs, request in zip(found, self._parse(found), requests, strict=True):
+            claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time
+            for cand, sdoc in zip(cands, sdocs, strict=True):
+                claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, request[3])))
+            out.append(self._latest_status(self._drop_background(list(claims))))
+        return out
+
+    def _people(self, article: _Article, spans: Sequence[tuple[int, int]]
+                ) -> list[tuple[int, int]]:
         """The spans that name a person: NER now and then calls a country, a place or a
         capitalised common noun a person ("Caldera" tagged a place elsewhere in the
         article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence). Such a span would
         keep the target's facts from the target, so it is no other person."""
-        if not spans:
-            return []
-        other_labels = {fold(e.text) for e in doc.ents if e.label_ not in ("PERSON", "")}
-        lower = {t.text for t in doc if t.is_lower}
-        whole = doc.text  # built anew from the tokens at every access: once, not per span
         out = []
         for s, e in spans:
-            text = whole[s:e]
+            text = article.text[s:e]
             words = text.split()
-            if (fold(text) in other_labels or any(w.lower() in self._places for w in words)
-                    or len(words) == 1 and text.lower() in lower):
+            if (fold(text) in article.other_labels
+                    or any(w.lower() in self._places for w in words)
+                    or len(words) == 1 and text.lower() in article.lower):
                 continue
             out.append((s, e))
         return out
@@ -571,6 +609,11 @@ def _names_after(words: Sequence[Token]) -> bool:
                 k + 2 < len(words) and words[k + 2].is_title):
             return True
     return False
+
+
+def _parsed(doc: Doc) -> bool:
+    """A doc that carries its own parse and entities: its sentences are read as they are."""
+    return doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB")
 
 
 def _inside(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:

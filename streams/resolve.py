@@ -255,11 +255,14 @@ class Resolver:
             cluster.candidates += doubts
 
     def _entities(self, all_clusters: list[_Cluster]) -> list[ResolvedEntity]:
-        ids = {id(c): self._id(c) for c in all_clusters}
+        names = {id(c): _canonical(c.mentions) for c in all_clusters if not c.watched}
+        ids = {id(c): c.watched.id if c.watched else entity_id(names[id(c)])
+               for c in all_clusters}
         by_id: dict[str, _Cluster] = {}
         for c in all_clusters:  # one entity per id: e.g. "Orlov" as PERSON and as ORG
             first = by_id.setdefault(ids[id(c)], c)
             if first is not c:
+                names.pop(id(first), None)  # its name is now that of all their mentions
                 first.mentions += c.mentions
                 first.candidates += c.candidates
                 first.person = first.person or c.person
@@ -281,7 +284,7 @@ class Resolver:
                 label = max(labels, key=labels.__getitem__)  # ties: the first written
             out.append(ResolvedEntity(
                 id=own,
-                name=c.watched.name if c.watched else _canonical(ms),
+                name=c.watched.name if c.watched else names.get(id(c)) or _canonical(ms),
                 label=label,
                 watched=c.watched is not None,
                 kind=c.watched.kind if c.watched else None,
@@ -294,13 +297,9 @@ class Resolver:
             ))
         return out
 
-    @staticmethod
-    def _id(c: _Cluster) -> str:
-        return c.watched.id if c.watched else entity_id(_canonical(c.mentions))
-
 
 def _canonical(mentions: list[Mention]) -> str:
     """The longest full form written in the article (most parts, then most letters,
     then first written)."""
-    ordered = sorted(mentions, key=lambda m: m.start_char)
-    return max(ordered, key=lambda m: (len(name_tokens(m.name)), len(m.name))).name
+    return max(mentions, key=lambda m: (len(name_tokens(m.name)), len(m.name),
+                                        -m.start_char)).name

@@ -173,6 +173,25 @@ def test_a_hit_refreshes_its_entry_in_the_parse_lru(extractor: ClaimExtractor) -
     assert small.sentences_parsed == 4
 
 
+def test_a_batch_gives_the_claims_of_each_request_and_parses_a_shared_sentence_once(
+        extractor: ClaimExtractor) -> None:
+    first = "Daniel Orlov, 34, was held in Vell. Tomas Varga was freed on Monday."
+    second = "Reporter Ana Petrov was seized in Dorva. Daniel Orlov, 34, was held in Vell."
+    requests = []
+    for text, target, other in ((first, "Daniel Orlov", "Tomas Varga"),
+                                (first, "Tomas Varga", "Daniel Orlov"),
+                                (second, "Ana Petrov", "Daniel Orlov"),
+                                (second, "Daniel Orlov", "Ana Petrov")):
+        doc = extractor.nlp(text, disable=["parser"])
+        requests.append((doc, spans(text, [target, target.split()[-1]]),
+                         spans(text, [other]), PUBLISHED))
+    one_by_one = [ClaimExtractor(nlp=extractor.nlp).extract(*r) for r in requests]
+    batched = ClaimExtractor(nlp=extractor.nlp)
+    assert batched.extract_many(requests) == one_by_one
+    assert all(one_by_one) and one_by_one[0] != one_by_one[1]
+    assert batched.sentences_parsed == 3  # Orlov's sentence stands in both articles
+
+
 def test_a_250_kb_article_with_thousands_of_sentences_about_one_name_is_extracted(
         extractor: ClaimExtractor) -> None:
     """Thousands of sentences about the target in a 250 KB article: the first
