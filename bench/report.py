@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +24,31 @@ from bench.harness import RunResult, percentile
 from bench.pyspy import SPACY, WORKER, Breakdown
 
 ENTITY_PIPELINE = "spaCy, a worker's spaCy process"
+
+
+class CpuRounds:
+    """CPU an article of labelled pieces of work that take turns, round by round, in one
+    process (so that the host's drift favours none); reported as medians over rounds."""
+
+    def __init__(self, articles: int) -> None:
+        self.articles = articles
+        self.spent: dict[str, list[float]] = {}
+
+    def timed(self, label: str, work: Callable[..., Any], *on: Any) -> Any:
+        """Run ``work(*on)``, add its ``process_time`` an article to ``label``'s rounds."""
+        start = time.process_time()
+        out = work(*on)
+        ms = 1000 * (time.process_time() - start) / self.articles
+        self.spent.setdefault(label, []).append(ms)
+        return out
+
+    def report(self) -> dict[str, float]:
+        """Print each label's median and rounds; the medians by label."""
+        medians = {label: statistics.median(v) for label, v in self.spent.items()}
+        for label, v in self.spent.items():
+            print(f"{label}: {medians[label]:.2f} ms an article "
+                  f"(rounds: {', '.join(f'{x:.2f}' for x in v)})")
+        return medians
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ if str(ROOT) not in sys.path:  # `python bench/stage_cost.py` puts bench/, not t
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import CorpusSpec, generate, write  # noqa: E402
+from bench.report import CpuRounds  # noqa: E402
 
 
 def _round_trip(value: Any) -> Any:
@@ -84,14 +82,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 for a in analyse_batch(resolver, articles, annotations)
                 if any(e.watched for e in a.entities)]
 
-    spent: dict[str, list[float]] = {}
-
-    def timed(label: str, work: Callable[..., Any], *on: Any) -> Any:
-        start = time.process_time()
-        out = work(*on)
-        spent.setdefault(label, []).append(1000 * (time.process_time() - start) / args.n)
-        return out
-
+    rounds = CpuRounds(args.n)
+    timed = rounds.timed
     for _ in range(args.rounds):
         timed("bare NER", lambda: list(bare.pipe(texts, batch_size=32)))
         found = timed("before: spaCy process (ruler + ner)",
@@ -105,11 +97,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                             annotations)
         timed("after: worker (resolution, doc of an article with a watched entity)",
               new_worker, annotations)
-    medians = {label: statistics.median(v) for label, v in spent.items()}
-    for label, v in spent.items():
-        print(f"{label}: {medians[label]:.2f} ms an article "
-              f"(rounds: {', '.join(f'{x:.1f}' for x in v)})")
-    return medians
+    return rounds.report()
 
 
 if __name__ == "__main__":

@@ -18,19 +18,16 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # running the file puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import CorpusSpec, generate, write  # noqa: E402
+from bench.report import CpuRounds  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -77,13 +74,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 
     if claims_before() != claims_now():  # also warms the model's caches
         raise SystemExit("the claims differ between the two ways: the figures mean nothing")
-    spent: dict[str, list[float]] = {}
-
-    def timed(label: str, work: Callable[[], Any]) -> None:
-        start = time.process_time()
-        work()
-        spent.setdefault(label, []).append(1000 * (time.process_time() - start) / args.n)
-
+    rounds = CpuRounds(args.n)
+    timed = rounds.timed
     for _ in range(args.rounds):
         timed("resolution (analyse_batch)", resolution)
         timed("claims before: one watched_events call an article", claims_before)
@@ -94,11 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         with args.profile.open("w") as out:
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
     print(f"{args.n} articles, {watched} with a watched entity; batches of {args.batch}")
-    medians = {label: statistics.median(v) for label, v in spent.items()}
-    for label, v in spent.items():
-        print(f"{label}: {medians[label]:.2f} ms an article "
-              f"(rounds: {', '.join(f'{x:.2f}' for x in v)})")
-    return medians
+    return rounds.report()
 
 
 if __name__ == "__main__":
