@@ -95,6 +95,9 @@ class Claim:
     negated: bool = False
     # a status told in the past ("was kidnapped in 2021"): background to a later stage
     background: bool = field(default=False, compare=False)
+    # ... by a finite verb ("was kidnapped", not "kidnapped in May, Orlov"): a narrated
+    # past, which the same source's present state ("is still missing") supersedes
+    narrated: bool = field(default=False, compare=False)
     # reported speech kept as a claim: "reportedly", "allegedly" (lexicon `qualifiers`)
     qualifier: str | None = field(default=None, compare=False)
 
@@ -346,8 +349,9 @@ class ClaimExtractor:
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])
+        past = attribute == "status" and _told_in_past(anchor)
         return Claim(attribute, value, sentence, source, background=attribute == "status" and (
-            bool(rule.get("background")) or _told_in_past(anchor)),
+            bool(rule.get("background")) or past), narrated=past and _finite(anchor),
             qualifier=self._qualifier(anchor))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
@@ -416,12 +420,20 @@ class ClaimExtractor:
     def _drop_background(self, claims: list[Claim]) -> list[Claim]:
         """An article telling "kidnapped in 2021 ... freed on Monday" (whoever says the
         latter) reports the release: a status told in the past below the article's
-        latest stage is background, not a claim. Present states stay, per source."""
+        latest stage is background, not a claim. So is a status a source narrates in the
+        past beside the present state the same source gives ("was kidnapped in 2021 ... is
+        still missing"): the present is that source's word on the person now. Present
+        states stay, per source."""
         stage = self.status_stages
-        top = max((stage[c.value] for c in claims if c.attribute == "status"
-                   and c.value in stage), default=None)
-        return [c for c in claims if not (c.background and c.attribute == "status"
-                                          and top is not None and stage.get(c.value, top) < top)]
+        statuses = [c for c in claims if c.attribute == "status"]
+        top = max((stage[c.value] for c in statuses if c.value in stage), default=None)
+        present: dict[str | None, set[str]] = {}
+        for c in statuses:
+            if not c.background:
+                present.setdefault(c.attribution, set()).add(c.value)
+        return [c for c in claims if not (c.background and c.attribute == "status" and (
+            c.narrated and c.value not in present.get(c.attribution, {c.value})
+            or top is not None and stage.get(c.value, top) < top))]
 
     def _service_of(self, tok: Token) -> bool:
         """A country's name on a military word ("a former Caldera marine", "the Caldera
@@ -664,8 +676,10 @@ def _among_with_target(noun: Token) -> bool:
 
 
 def _told_in_past(trigger: Token) -> bool:
-    """A verb (with its auxiliaries, or the verb it complements: "remains held") in no
-    present tense: "was kidnapped", "had been held", "kidnapped in May, Orlov ..."."""
+    """A verb (with its auxiliaries, or the verb it complements: "remains held") in a
+    past form and no present tense: "was kidnapped", "had been held", "kidnapped in May,
+    Orlov ...". A bare "-ing" form or adjective tells a state, not a past ("Orlov still
+    missing in Vell", a headline's dropped copula)."""
     if trigger.pos_ not in ("VERB", "AUX"):
         return False
     verbs = [trigger]
@@ -673,7 +687,13 @@ def _told_in_past(trigger: Token) -> bool:
         verbs.append(trigger.head)
     tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
         "aux", "auxpass")}
-    return not tags & {"VBZ", "VBP", "MD"}
+    return bool(tags & {"VBD", "VBN"}) and not tags & {"VBZ", "VBP", "MD"}
+
+
+def _finite(verb: Token) -> bool:
+    """The verb or an auxiliary of it is finite ("was kidnapped", "disappeared"), not a
+    bare participle ("kidnapped in May, Orlov ...", a headline's "Orlov Freed")."""
+    return verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _irrealis_aux(child: Token, verb: Token) -> bool:
