@@ -189,10 +189,17 @@ class ClaimExtractor:
             if not last:
                 continue
             for nxt in sents[i + 1:i + 1 + (FOLLOW if not others else 1)]:
-                if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
-                        or _inside(target_spans, nxt.start_char, nxt.end_char)):
-                    break  # somebody else is named, or the target again (its own candidate)
+                if _inside(target_spans, nxt.start_char, nxt.end_char):
+                    break  # the target again: its own candidate
+                named = _inside(other_person_spans, nxt.start_char, nxt.end_char)
                 epithet = self._epithet(nxt)
+                if named:
+                    # an epithet opening the sentence still stands for the person named
+                    # last, whoever the sentence names after it ("The 24-year-old, ...,
+                    # blamed Varga"), not when a name follows it ("The 61-year-old Varga")
+                    if epithet is not None and all(s > epithet[1] + 1 for s, _ in named):
+                        out.append(_Candidate(nxt.text, (epithet,), named, False, nxt))
+                    break
                 if epithet is not None:
                     out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
                 elif not others and any(t.lower_ in PRONOUNS for t in nxt):
