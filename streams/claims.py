@@ -330,7 +330,7 @@ class ClaimExtractor:
         value_tok = nodes.get("value")
         if "head" in nodes and not _own(nodes["head"]):
             return None  # "Thai nationals and Calderans, Orlov": a conjunct, not the group
-        if value_tok is not None:
+        if value_tok is not None and not _raised_subject(value_tok, anchor):
             # the value hangs below the anchor, or is the noun the target is apposed to
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
@@ -351,7 +351,8 @@ class ClaimExtractor:
             return None
         # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
         # writer's voice; a predicate under a speech verb is the speaker's
-        descriptive = "trigger" not in nodes and self.attributes[attribute].get("descriptive")
+        descriptive = self.attributes[attribute].get("descriptive") and (
+            "trigger" not in nodes or nodes["trigger"].dep_ in ("amod", "compound", "nmod"))
         speaker = None if descriptive else self._attribution(anchor)
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
@@ -370,6 +371,9 @@ class ClaimExtractor:
         assert tok is not None, f"rule {rule['id']} needs a 'value' node"
         if tok._.ww_target or tok.i in others and tok.ent_type_ in ("PERSON", ""):
             return None  # (a place the article's NER took for a person is no person)
+        if tok.lower_ in _RELATIVE and tok.dep_ in _SUBJ_DEPS and tok.head.dep_ == "relcl":
+            # "the Front, which is holding Orlov": the noun the clause describes
+            return self._value(attribute, rule, tok.head.head, sdoc, others, published_at)
         if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
             speaker = self._attribution(tok)
             if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
@@ -627,6 +631,11 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         if t.lower_ in PRONOUNS and (cand.pronoun_is_target or cand.targets
                                      and after < t.idx < before):
             t._.ww_target = True
+        # so does an age epithet there ("the Front, holding Orlov, said the 28-year-old
+        # civilian is a soldier"): reported speech names the person it speaks of so
+        if cand.targets and after < t.idx < before and _age_epithet(t) and not any(
+                c._.ww_target for a in t.ancestors for c in a.children if c.dep_ in _SUBJ_DEPS):
+            t._.ww_target = True  # (not when the target speaks: "Orlov said the 45-year-old")
     for t in sdoc:
         t._.ww_refers = False
     for t in sdoc:
@@ -635,6 +644,17 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
     for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _age_epithet(tok: Token) -> bool:
+    """The subject "the 28-year-old (civilian)": a definite noun phrase of an age and no
+    name, standing for a person ("the 28-year-old Varga" is Varga)."""
+    if tok.dep_ not in _SUBJ_DEPS or tok.pos_ not in ("NOUN", "ADJ"):
+        return False
+    words = list(tok.subtree)
+    return (words[0].lower_ == "the" and not any(w.pos_ == "PROPN" for w in words)
+            and any(w.lower_ == "old" and w.i > 0 and tok.doc[w.i - 1].text == "-"
+                    for w in words if w.i <= tok.i))
 
 
 def _set_refers(tok: Token) -> None:
@@ -695,6 +715,13 @@ def _told_in_past(trigger: Token) -> bool:
     tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
         "aux", "auxpass")}
     return bool(tags & {"VBD", "VBN"}) and not tags & {"VBZ", "VBP", "MD"}
+
+
+def _raised_subject(value: Token, anchor: Token) -> bool:
+    """The value is the subject of the verb the anchor complements: "the Front is
+    believed / said to be holding Orlov", "the Front, which is thought to hold Orlov"."""
+    return (anchor.dep_ == "xcomp" and value.dep_ in _SUBJ_DEPS
+            and value.head.i == anchor.head.i != anchor.i)
 
 
 def _finite(verb: Token) -> bool:
