@@ -303,7 +303,7 @@ class ClaimExtractor:
                                                 published_at)]:
                 if one not in found:
                     found.append(one)
-        return self._latest_status(found)
+        return self._latest_status(_most_specific(found, sdoc, self.values))
 
     def _conjoined(self, claim: Claim, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                    others: set[int], published_at: str | None) -> list[Claim]:
@@ -334,7 +334,8 @@ class ClaimExtractor:
             # the value hangs below the anchor, or is the noun the target is apposed to
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
-            if not _same_clause(low, high) or _crosses_other(low, high, others):
+            if not _same_clause(low, high) or _crosses_other(
+                    low, high, others, via_subject=bool(rule.get("via_subject"))):
                 return None
         if any(node is not anchor and node in anchor.ancestors
                and _crosses_other(anchor, node, others)
@@ -717,6 +718,18 @@ def _told_in_past(trigger: Token) -> bool:
     return bool(tags & {"VBD", "VBN"}) and not tags & {"VBZ", "VBP", "MD"}
 
 
+def _most_specific(claims: list[Claim], sdoc: Doc, values: ClaimValues) -> list[Claim]:
+    """Of the places one sentence gives the target, drop a place the sentence itself
+    names as where another of them lies ("... in Caldera: authorities in Dorva, Caldera,
+    detained Orlov" is Dorva): the smaller place says more, the larger adds nothing."""
+    places = {c.value for c in claims if c.attribute == "location"}
+    if len(places) < 2:
+        return claims
+    containers = {values.name(ent.text) for ent in sdoc.ents if _container(ent.root)}
+    drop = {p for p in places & containers if places - {p}}
+    return [c for c in claims if not (c.attribute == "location" and c.value in drop)]
+
+
 def _raised_subject(value: Token, anchor: Token) -> bool:
     """The value is the subject of the verb the anchor complements: "the Front is
     believed / said to be holding Orlov", "the Front, which is thought to hold Orlov"."""
@@ -761,12 +774,14 @@ def _container(tok: Token) -> bool:
                for prep in owner.children)
 
 
-def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
+def _crosses_other(value: Token, anchor: Token, others: set[int],
+                   via_subject: bool = False) -> bool:
     """The value reaches the anchor through another person or another conjunct: "Orlov
     and 80-year-old Varga", "Orlov, 35, and Norvanian engineer Varga" give Orlov nothing
     of Varga's; nor does a verb's date reach it through the subject ("Orlov, a nurse in
-    Caldera since 1991, was kidnapped in May")."""
-    verb = anchor.pos_ in ("VERB", "AUX")
+    Caldera since 1991, was kidnapped in May") unless the rule reads the value there
+    (``via_subject``: "authorities in Dorva detained Orlov")."""
+    verb = anchor.pos_ in ("VERB", "AUX") and not via_subject
     tok = value
     while tok.i != anchor.i:
         if tok.i != value.i and (tok.i in others or tok.dep_ == "conj" and not tok._.ww_target
