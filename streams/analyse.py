@@ -74,7 +74,8 @@ def watched_events(analysis: Analysis, extractor: ClaimExtractor) -> list[Entity
             doc = annotated_doc(extractor.nlp, article.text, analysis.annotation)
         others = [span for other in analysis.entities
                   if other.label == "PERSON" and other.id != entity.id for span in other.spans]
-        claims = extractor.extract(doc, entity.spans, others, article.published_at)
+        claims = extractor.extract(doc, entity.spans, others, article.published_at,
+                                   entity.name)
         events.append(EntityClaims(
             entity_id=entity.id,
             entity_name=entity.name,

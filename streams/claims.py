@@ -254,9 +254,17 @@ class ClaimExtractor:
 
     def extract(self, doc: Doc, target_spans: Sequence[tuple[int, int]],
                 other_person_spans: Sequence[tuple[int, int]],
-                published_at: str | None) -> list[Claim]:
-        """Claims about the target in ``doc``, in sentence order, without repeats."""
+                published_at: str | None, name: str | None = None) -> list[Claim]:
+        """Claims about the target in ``doc``, in sentence order, without repeats.
+        ``name``, the target's canonical name, lets "the <surname> family" stand for
+        each member of it (``_family_spans``)."""
         other_person_spans = self._people(doc, other_person_spans)
+        if name:
+            family = _family_spans(doc.text, name)
+            if family:
+                target_spans = sorted({*target_spans, *family})
+                other_person_spans = [o for o in other_person_spans if not any(
+                    s <= o[0] < e for s, e in family)]
         cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
         if not cands:
             return []
@@ -565,6 +573,18 @@ _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "a
 _COUNTS = frozenset({"two", "three", "four", "five"})
 
 
+def _family_spans(text: str, name: str) -> list[tuple[int, int]]:
+    """Char spans of "the <surname> family" ("the Orlov family were taken hostage"): the
+    family is a set the target is one of, so its predicate is said of each member
+    (whatever the set is used for else, "members of the Orlov family said", asserts
+    nothing of them). A one-word name has no surname."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    pattern = rf"\b[Tt]he\s+({re.escape(words[-1])}\s+family)\b"
+    return [m.span(1) for m in re.finditer(pattern, text)]
+
+
 def _group_opening(sent: Span) -> tuple[int, int] | None:
     """"Both were seized ...", "The two hostages were ...", "The couple was ...": a
     sentence opening on the set the previous sentence named (the target among them) says
@@ -623,6 +643,10 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         for t in span or ():
             t._.ww_target = True
+    for t in sdoc:
+        if t._.ww_target and t.lower_ == "family" and not _family_includes_target(t, others):
+            for w in (t, *(c for c in t.children if c._.ww_target)):
+                w._.ww_target = False
     # a pronoun is the target when nobody else is named in the sentence, or when it comes
     # after the target and before anybody else ("Orlov was 31 when he was taken by Varga's
     # men"; not "Varga told Orlov he ...")
@@ -645,6 +669,19 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
     for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _family_includes_target(family: Token, others: set[int]) -> bool:
+    """Is the target one of "the Orlov family" here? Not when the sentence names the
+    target beside the family ("the family were taken with their father Daniel"), nor
+    when the family's own phrase names its members and the target is not among them
+    ("the Orlov family, including Ari and Mira, ...")."""
+    inside = {t.i for t in family.subtree}
+    own = {family.i, *(c.i for c in family.children if c._.ww_target)}
+    named = [t for t in family.doc if t._.ww_target and t.i not in own]
+    if any(t.i not in inside for t in named):
+        return False
+    return bool(named) or not any(i in inside for i in others)
 
 
 def _age_epithet(tok: Token) -> bool:

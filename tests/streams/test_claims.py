@@ -43,7 +43,8 @@ def test_labelled_precision_recall(extractor: ClaimExtractor) -> None:
     for row in rows:
         doc = extractor.nlp(row["text"], disable=["parser"])
         got = extractor.extract(doc, spans(row["text"], [row["target"], *row["aliases"]]),
-                                spans(row["text"], row["others"]), row["published_at"])
+                                spans(row["text"], row["others"]), row["published_at"],
+                                row["target"])
         found = {(c.attribute, c.value): c.attribution for c in got}
         expected = {(c["attribute"], c["value"]): c["attribution"] for c in row["claims"]}
         tp += len(found.keys() & expected.keys())
