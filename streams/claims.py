@@ -872,13 +872,32 @@ def _about(tok: Token, depth: int = 0) -> bool:
         if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
             return True
         if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-            return _own(tok.head)
+            return _own(tok.head) or _plural(tok) and _in_group_with_target(tok.head)
         return False
     if tok.dep_ in ("acl", "relcl"):
         return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
+
+
+def _plural(verb: Token) -> bool:
+    """The clause's verb agrees with a plural ("who were taken", "who have been held")."""
+    return any(t.tag_ == "VBP" or t.lower_ in ("were", "are", "have")
+               for t in (verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))))
+
+
+def _in_group_with_target(noun: Token) -> bool:
+    """The noun is the last of a coordination (or of the apposition naming a set) the
+    target is in: "Orlov and Varga, who were kidnapped in May" hangs the clause on Varga
+    but its plural says it of both; "her sons, Ari and Tomas, who were ..." of each."""
+    group = noun
+    while True:
+        if any(c._.ww_target or c._.ww_refers for c in (group, *group.conjuncts)):
+            return True
+        if group.dep_ not in _GROUP_DEPS or group.head.i == group.i:
+            return False
+        group = group.head
 
 
 def _same_clause(value: Token, anchor: Token) -> bool:
