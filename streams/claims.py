@@ -521,6 +521,8 @@ class ClaimExtractor:
             if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS and not (
                     tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and not tok.head._.ww_target):
                 return False
+            if tok.dep_ == "conj" and any(c.dep_ in _SUBJ_DEPS for c in tok.children):
+                return False  # "it is unclear who ..., but Orlov is held": a clause of its own
             tok, came_from = tok.head, tok
 
     def _qualifier(self, trigger: Token) -> str | None:
