@@ -431,8 +431,9 @@ class ClaimExtractor:
         if attribute == "location" and any(c.dep_ == "poss" for c in tok.children):
             return None  # "his base", "the Front's camp": a place told by its owner, unnamed
         phrase = _left_phrase(tok)
-        if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
-            phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
+        generic = self._members | self._group_heads
+        while len(phrase) > 1 and phrase[-1].lemma_.lower() in generic:
+            phrase = phrase[:-1]  # "Crimson Dawn fighters", "the Crimson Dawn terrorist group"
         if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
             return None  # "armed men", "Islamist militants": no holder named
         return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
