@@ -30,10 +30,10 @@ def main(rounds: int) -> None:
     with ex.nlp.select_pipes(disable=["parser"]):
         docs = list(ex.nlp.pipe(r["text"] for r in rows))
     args = [(spans(r["text"], [r["target"], *r["aliases"]]), spans(r["text"], r["others"]),
-             r["published_at"]) for r in rows]
+             r["published_at"], r["target"]) for r in rows]
     by_split: dict[str, list[int]] = {}
-    for row, doc, (t, o, p) in zip(rows, docs, args, strict=True):
-        got = {(c.attribute, c.value) for c in ex.extract(doc, t, o, p)}
+    for row, doc, (t, o, p, name) in zip(rows, docs, args, strict=True):
+        got = {(c.attribute, c.value) for c in ex.extract(doc, t, o, p, name)}
         want = {(c["attribute"], c["value"]) for c in row["claims"]}
         for split in (row.get("split", "all"), "all"):
             counts = by_split.setdefault(split, [0, 0, 0, 0])
@@ -48,8 +48,8 @@ def main(rounds: int) -> None:
     for _ in range(rounds):
         fresh = ClaimExtractor(nlp=ex.nlp)
         start = time.perf_counter()
-        for doc, (t, o, p) in zip(docs, args, strict=True):
-            fresh.extract(doc, t, o, p)
+        for doc, (t, o, p, name) in zip(docs, args, strict=True):
+            fresh.extract(doc, t, o, p, name)
         timings.append((time.perf_counter() - start) / fresh.sentences_parsed)
     click.echo(f"cost per sentence parsed: {min(timings) * 1000:.2f} ms (best of {rounds}; "
                f"{fresh.sentences_parsed} sentences)")

@@ -78,7 +78,7 @@ def watched_events(analyses: Sequence[Analysis], extractor: ClaimExtractor
             others = [span for other in analysis.entities
                       if other.label == "PERSON" and other.id != entity.id for span in other.spans]
             asked.append((i, entity))
-            requests.append((doc, entity.spans, others, article.published_at))
+            requests.append((doc, entity.spans, others, article.published_at, entity.name))
     events: list[list[EntityClaims]] = [[] for _ in analyses]
     for (i, entity), claims in zip(asked, extractor.extract_many(requests), strict=True):
         article = analyses[i].article

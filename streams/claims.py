@@ -98,13 +98,18 @@ class Claim:
     negated: bool = False
     # a status told in the past ("was kidnapped in 2021"): background to a later stage
     background: bool = field(default=False, compare=False)
+    # ... by a finite verb ("was kidnapped", not "kidnapped in May, Orlov"): a narrated
+    # past, which the same source's present state ("is still missing") supersedes
+    narrated: bool = field(default=False, compare=False)
     # reported speech kept as a claim: "reportedly", "allegedly" (lexicon `qualifiers`)
     qualifier: str | None = field(default=None, compare=False)
 
 
 # What claims are asked of: a doc, the target's char spans in it, other people's, and
 # when the article was published (relative dates).
-Request = tuple[Doc, Sequence[tuple[int, int]], Sequence[tuple[int, int]], str | None]
+#: (doc, the target's spans, other people's spans, published_at, the target's name)
+Request = tuple[Doc, Sequence[tuple[int, int]], Sequence[tuple[int, int]], str | None,
+                str | None]
 
 
 @dataclass(frozen=True)
@@ -213,10 +218,17 @@ class ClaimExtractor:
             if not last:
                 continue
             for nxt in sents[i + 1:i + 1 + (FOLLOW if not others else 1)]:
-                if (_inside(other_person_spans, nxt.start_char, nxt.end_char)
-                        or _inside(target_spans, nxt.start_char, nxt.end_char)):
-                    break  # somebody else is named, or the target again (its own candidate)
+                if _inside(target_spans, nxt.start_char, nxt.end_char):
+                    break  # the target again: its own candidate
+                named = _inside(other_person_spans, nxt.start_char, nxt.end_char)
                 epithet = self._epithet(nxt)
+                if named:
+                    # an epithet opening the sentence still stands for the person named
+                    # last, whoever the sentence names after it ("The 24-year-old, ...,
+                    # blamed Varga"), not when a name follows it ("The 61-year-old Varga")
+                    if epithet is not None and all(s > epithet[1] + 1 for s, _ in named):
+                        out.append(_Candidate(nxt.text, (epithet,), named, False, nxt))
+                    break
                 if epithet is not None:
                     out.append(_Candidate(nxt.text, (epithet,), (), False, nxt))
                 elif not others and any(t.lower_ in PRONOUNS for t in nxt):
@@ -271,9 +283,12 @@ class ClaimExtractor:
 
     def extract(self, doc: Doc, target_spans: Sequence[tuple[int, int]],
                 other_person_spans: Sequence[tuple[int, int]],
-                published_at: str | None) -> list[Claim]:
-        """Claims about the target in ``doc``, in sentence order, without repeats."""
-        return self.extract_many([(doc, target_spans, other_person_spans, published_at)])[0]
+                published_at: str | None, name: str | None = None) -> list[Claim]:
+        """Claims about the target in ``doc``, in sentence order, without repeats.
+        ``name``, the target's canonical name, lets "the <surname> family" stand for
+        each member of it (``_family_spans``)."""
+        return self.extract_many(
+            [(doc, target_spans, other_person_spans, published_at, name)])[0]
 
     def extract_many(self, requests: Sequence[Request]) -> list[list[Claim]]:
         """``extract`` for each request, the sentences of all of them parsed in one
@@ -282,10 +297,15 @@ class ClaimExtractor:
         batch of articles at once. The claims are those of ``extract`` one by one."""
         found = []
         articles: dict[int, _Article] = {}  # by doc: the targets of an article share one
-        for doc, target_spans, other_person_spans, _ in requests:
+        for doc, target_spans, other_person_spans, _, name in requests:
+            article = articles.get(id(doc)) or articles.setdefault(id(doc), _Article.of(doc))
             if other_person_spans:
-                article = articles.get(id(doc)) or articles.setdefault(id(doc), _Article.of(doc))
                 other_person_spans = self._people(article, other_person_spans)
+            family = _family_spans(article.text, name) if name else []
+            if family:
+                target_spans = sorted({*target_spans, *family})
+                other_person_spans = [o for o in other_person_spans if not any(
+                    s <= o[0] < e for s, e in family)]
             cands = self.candidates(doc, target_spans, other_person_spans)[:MAX_CANDIDATES]
             found.append((doc, cands))
         out = []
@@ -331,7 +351,7 @@ class ClaimExtractor:
                                                 published_at)]:
                 if one not in found:
                     found.append(one)
-        return self._latest_status(found)
+        return self._latest_status(_most_specific(found, sdoc, self.values))
 
     def _conjoined(self, claim: Claim, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                    others: set[int], published_at: str | None) -> list[Claim]:
@@ -358,11 +378,12 @@ class ClaimExtractor:
         value_tok = nodes.get("value")
         if "head" in nodes and not _own(nodes["head"]):
             return None  # "Thai nationals and Calderans, Orlov": a conjunct, not the group
-        if value_tok is not None:
+        if value_tok is not None and not _raised_subject(value_tok, anchor):
             # the value hangs below the anchor, or is the noun the target is apposed to
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
-            if not _same_clause(low, high) or _crosses_other(low, high, others):
+            if not _same_clause(low, high) or _crosses_other(
+                    low, high, others, via_subject=bool(rule.get("via_subject"))):
                 return None
         if any(node is not anchor and node in anchor.ancestors
                and _crosses_other(anchor, node, others)
@@ -379,13 +400,15 @@ class ClaimExtractor:
             return None
         # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
         # writer's voice; a predicate under a speech verb is the speaker's
-        descriptive = "trigger" not in nodes and self.attributes[attribute].get("descriptive")
+        descriptive = self.attributes[attribute].get("descriptive") and (
+            "trigger" not in nodes or nodes["trigger"].dep_ in ("amod", "compound", "nmod"))
         speaker = None if descriptive else self._attribution(anchor)
         source = speaker[0] if speaker else None
         if speaker is not None and speaker[1] == "ORG":
             source = self.values.name(speaker[0])
+        past = attribute == "status" and _told_in_past(anchor)
         return Claim(attribute, value, sentence, source, background=attribute == "status" and (
-            bool(rule.get("background")) or _told_in_past(anchor)),
+            bool(rule.get("background")) or past), narrated=past and _finite(anchor),
             qualifier=self._qualifier(anchor))
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
@@ -397,6 +420,9 @@ class ClaimExtractor:
         assert tok is not None, f"rule {rule['id']} needs a 'value' node"
         if tok._.ww_target or tok.i in others and tok.ent_type_ in ("PERSON", ""):
             return None  # (a place the article's NER took for a person is no person)
+        if tok.lower_ in _RELATIVE and tok.dep_ in _SUBJ_DEPS and tok.head.dep_ == "relcl":
+            # "the Front, which is holding Orlov": the noun the clause describes
+            return self._value(attribute, rule, tok.head.head, sdoc, others, published_at)
         if tok.pos_ == "PRON":  # "the NLF said it was holding Orlov": it = the speaker
             speaker = self._attribution(tok)
             if tok.lower_ not in ("it", "they") or not speaker or speaker[1] != "ORG":
@@ -445,8 +471,9 @@ class ClaimExtractor:
         if attribute == "location" and any(c.dep_ == "poss" for c in tok.children):
             return None  # "his base", "the Front's camp": a place told by its owner, unnamed
         phrase = _left_phrase(tok)
-        if tok.lemma_.lower() in self._members | self._group_heads and len(phrase) > 1:
-            phrase = phrase[:-1]  # "Crimson Dawn fighters", "a Crimson Dawn cell"
+        generic = self._members | self._group_heads
+        while len(phrase) > 1 and phrase[-1].lemma_.lower() in generic:
+            phrase = phrase[:-1]  # "Crimson Dawn fighters", "the Crimson Dawn terrorist group"
         if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
             return None  # "armed men", "Islamist militants": no holder named
         return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
@@ -454,12 +481,20 @@ class ClaimExtractor:
     def _drop_background(self, claims: list[Claim]) -> list[Claim]:
         """An article telling "kidnapped in 2021 ... freed on Monday" (whoever says the
         latter) reports the release: a status told in the past below the article's
-        latest stage is background, not a claim. Present states stay, per source."""
+        latest stage is background, not a claim. So is a status a source narrates in the
+        past beside the present state the same source gives ("was kidnapped in 2021 ... is
+        still missing"): the present is that source's word on the person now. Present
+        states stay, per source."""
         stage = self.status_stages
-        top = max((stage[c.value] for c in claims if c.attribute == "status"
-                   and c.value in stage), default=None)
-        return [c for c in claims if not (c.background and c.attribute == "status"
-                                          and top is not None and stage.get(c.value, top) < top)]
+        statuses = [c for c in claims if c.attribute == "status"]
+        top = max((stage[c.value] for c in statuses if c.value in stage), default=None)
+        present: dict[str | None, set[str]] = {}
+        for c in statuses:
+            if not c.background:
+                present.setdefault(c.attribution, set()).add(c.value)
+        return [c for c in claims if not (c.background and c.attribute == "status" and (
+            c.narrated and c.value not in present.get(c.attribution, {c.value})
+            or top is not None and stage.get(c.value, top) < top))]
 
     def _service_of(self, tok: Token) -> bool:
         """A country's name on a military word ("a former Caldera marine", "the Caldera
@@ -527,6 +562,8 @@ class ClaimExtractor:
             if tok.head.i == tok.i or tok.dep_ in _STOP_HEDGE_DEPS and not (
                     tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and not tok.head._.ww_target):
                 return False
+            if tok.dep_ == "conj" and any(c.dep_ in _SUBJ_DEPS for c in tok.children):
+                return False  # "it is unclear who ..., but Orlov is held": a clause of its own
             tok, came_from = tok.head, tok
 
     def _qualifier(self, trigger: Token) -> str | None:
@@ -577,6 +614,18 @@ _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "wome
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
 _COUNTS = frozenset({"two", "three", "four", "five"})
+
+
+def _family_spans(text: str, name: str) -> list[tuple[int, int]]:
+    """Char spans of "the <surname> family" ("the Orlov family were taken hostage"): the
+    family is a set the target is one of, so its predicate is said of each member
+    (whatever the set is used for else, "members of the Orlov family said", asserts
+    nothing of them). A one-word name has no surname."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    pattern = rf"\b[Tt]he\s+({re.escape(words[-1])}\s+family)\b"
+    return [m.span(1) for m in re.finditer(pattern, text)]
 
 
 def _group_opening(sent: Span) -> tuple[int, int] | None:
@@ -642,6 +691,10 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         span = sdoc.char_span(s, e, alignment_mode="expand")
         for t in span or ():
             t._.ww_target = True
+    for t in sdoc:
+        if t._.ww_target and t.lower_ == "family" and not _family_includes_target(t, others):
+            for w in (t, *(c for c in t.children if c._.ww_target)):
+                w._.ww_target = False
     # a pronoun is the target when nobody else is named in the sentence, or when it comes
     # after the target and before anybody else ("Orlov was 31 when he was taken by Varga's
     # men"; not "Varga told Orlov he ...")
@@ -651,6 +704,11 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         if t.lower_ in PRONOUNS and (cand.pronoun_is_target or cand.targets
                                      and after < t.idx < before):
             t._.ww_target = True
+        # so does an age epithet there ("the Front, holding Orlov, said the 28-year-old
+        # civilian is a soldier"): reported speech names the person it speaks of so
+        if cand.targets and after < t.idx < before and _age_epithet(t) and not any(
+                c._.ww_target for a in t.ancestors for c in a.children if c.dep_ in _SUBJ_DEPS):
+            t._.ww_target = True  # (not when the target speaks: "Orlov said the 45-year-old")
     for t in sdoc:
         t._.ww_refers = False
     for t in sdoc:
@@ -659,6 +717,30 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
     for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _family_includes_target(family: Token, others: set[int]) -> bool:
+    """Is the target one of "the Orlov family" here? Not when the sentence names the
+    target beside the family ("the family were taken with their father Daniel"), nor
+    when the family's own phrase names its members and the target is not among them
+    ("the Orlov family, including Ari and Mira, ...")."""
+    inside = {t.i for t in family.subtree}
+    own = {family.i, *(c.i for c in family.children if c._.ww_target)}
+    named = [t for t in family.doc if t._.ww_target and t.i not in own]
+    if any(t.i not in inside for t in named):
+        return False
+    return bool(named) or not any(i in inside for i in others)
+
+
+def _age_epithet(tok: Token) -> bool:
+    """The subject "the 28-year-old (civilian)": a definite noun phrase of an age and no
+    name, standing for a person ("the 28-year-old Varga" is Varga)."""
+    if tok.dep_ not in _SUBJ_DEPS or tok.pos_ not in ("NOUN", "ADJ"):
+        return False
+    words = list(tok.subtree)
+    return (words[0].lower_ == "the" and not any(w.pos_ == "PROPN" for w in words)
+            and any(w.lower_ == "old" and w.i > 0 and tok.doc[w.i - 1].text == "-"
+                    for w in words if w.i <= tok.i))
 
 
 def _set_refers(tok: Token) -> None:
@@ -707,8 +789,10 @@ def _among_with_target(noun: Token) -> bool:
 
 
 def _told_in_past(trigger: Token) -> bool:
-    """A verb (with its auxiliaries, or the verb it complements: "remains held") in no
-    present tense: "was kidnapped", "had been held", "kidnapped in May, Orlov ..."."""
+    """A verb (with its auxiliaries, or the verb it complements: "remains held") in a
+    past form and no present tense: "was kidnapped", "had been held", "kidnapped in May,
+    Orlov ...". A bare "-ing" form or adjective tells a state, not a past ("Orlov still
+    missing in Vell", a headline's dropped copula)."""
     if trigger.pos_ not in ("VERB", "AUX"):
         return False
     verbs = [trigger]
@@ -716,7 +800,32 @@ def _told_in_past(trigger: Token) -> bool:
         verbs.append(trigger.head)
     tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
         "aux", "auxpass")}
-    return not tags & {"VBZ", "VBP", "MD"}
+    return bool(tags & {"VBD", "VBN"}) and not tags & {"VBZ", "VBP", "MD"}
+
+
+def _most_specific(claims: list[Claim], sdoc: Doc, values: ClaimValues) -> list[Claim]:
+    """Of the places one sentence gives the target, drop a place the sentence itself
+    names as where another of them lies ("... in Caldera: authorities in Dorva, Caldera,
+    detained Orlov" is Dorva): the smaller place says more, the larger adds nothing."""
+    places = {c.value for c in claims if c.attribute == "location"}
+    if len(places) < 2:
+        return claims
+    containers = {values.name(ent.text) for ent in sdoc.ents if _container(ent.root)}
+    drop = {p for p in places & containers if places - {p}}
+    return [c for c in claims if not (c.attribute == "location" and c.value in drop)]
+
+
+def _raised_subject(value: Token, anchor: Token) -> bool:
+    """The value is the subject of the verb the anchor complements: "the Front is
+    believed / said to be holding Orlov", "the Front, which is thought to hold Orlov"."""
+    return (anchor.dep_ == "xcomp" and value.dep_ in _SUBJ_DEPS
+            and value.head.i == anchor.head.i != anchor.i)
+
+
+def _finite(verb: Token) -> bool:
+    """The verb or an auxiliary of it is finite ("was kidnapped", "disappeared"), not a
+    bare participle ("kidnapped in May, Orlov ...", a headline's "Orlov Freed")."""
+    return verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _irrealis_aux(child: Token, verb: Token) -> bool:
@@ -750,12 +859,14 @@ def _container(tok: Token) -> bool:
                for prep in owner.children)
 
 
-def _crosses_other(value: Token, anchor: Token, others: set[int]) -> bool:
+def _crosses_other(value: Token, anchor: Token, others: set[int],
+                   via_subject: bool = False) -> bool:
     """The value reaches the anchor through another person or another conjunct: "Orlov
     and 80-year-old Varga", "Orlov, 35, and Norvanian engineer Varga" give Orlov nothing
     of Varga's; nor does a verb's date reach it through the subject ("Orlov, a nurse in
-    Caldera since 1991, was kidnapped in May")."""
-    verb = anchor.pos_ in ("VERB", "AUX")
+    Caldera since 1991, was kidnapped in May") unless the rule reads the value there
+    (``via_subject``: "authorities in Dorva detained Orlov")."""
+    verb = anchor.pos_ in ("VERB", "AUX") and not via_subject
     tok = value
     while tok.i != anchor.i:
         if tok.i != value.i and (tok.i in others or tok.dep_ == "conj" and not tok._.ww_target
@@ -809,13 +920,32 @@ def _about(tok: Token, depth: int = 0) -> bool:
         if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
             return True
         if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-            return _own(tok.head)
+            return _own(tok.head) or _plural(tok) and _in_group_with_target(tok.head)
         return False
     if tok.dep_ in ("acl", "relcl"):
         return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
+
+
+def _plural(verb: Token) -> bool:
+    """The clause's verb agrees with a plural ("who were taken", "who have been held")."""
+    return any(t.tag_ == "VBP" or t.lower_ in ("were", "are", "have")
+               for t in (verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))))
+
+
+def _in_group_with_target(noun: Token) -> bool:
+    """The noun is the last of a coordination (or of the apposition naming a set) the
+    target is in: "Orlov and Varga, who were kidnapped in May" hangs the clause on Varga
+    but its plural says it of both; "her sons, Ari and Tomas, who were ..." of each."""
+    group = noun
+    while True:
+        if any(c._.ww_target or c._.ww_refers for c in (group, *group.conjuncts)):
+            return True
+        if group.dep_ not in _GROUP_DEPS or group.head.i == group.i:
+            return False
+        group = group.head
 
 
 def _same_clause(value: Token, anchor: Token) -> bool:

@@ -268,17 +268,28 @@ def _initial(token: Token) -> bool:
 
 def _name_starts(doc: Doc, end: int) -> list[int]:
     """Where a name ending with the surname at ``end`` may begin, nearest first: ``end``
-    itself, then over up to three capitalised words or initials before it ("Daniel
-    Petrovich", "D", "D.") and a nickname in quotes or brackets ('Daniel ("Dani")').
+    itself (with the first half of a double surname, "Kessling-Orlov"), then over up to
+    three capitalised words or initials before it ("Daniel Petrovich", "D", "D.") and a
+    nickname in quotes or brackets ('Daniel ("Dani")').
     """
     starts, i = [end], end
     while len(starts) < 4 and i > 0:
         j = _before_nickname(doc, i)
+        if j >= 2 and _barrel(doc, j - 1):  # "Mira Kessling-Orlov": one double surname
+            i = j - 2
+            starts.append(i)
+            continue
         if j == 0 or not (_initial(doc[j - 1]) or _capital(doc, j - 1)):
             break
         i = j - 1
         starts.append(i)
     return starts
+
+
+def _barrel(doc: Doc, hyphen: int) -> bool:
+    """A hyphen joining two capitalised words with no space ("Kessling-Orlov")."""
+    return (doc[hyphen].text == "-" and not doc[hyphen].whitespace_
+            and not doc[hyphen - 1].whitespace_ and _capital(doc, hyphen - 1))
 
 
 def _before_nickname(doc: Doc, i: int) -> int:

@@ -43,7 +43,8 @@ def test_labelled_precision_recall(extractor: ClaimExtractor) -> None:
     for row in rows:
         doc = extractor.nlp(row["text"], disable=["parser"])
         got = extractor.extract(doc, spans(row["text"], [row["target"], *row["aliases"]]),
-                                spans(row["text"], row["others"]), row["published_at"])
+                                spans(row["text"], row["others"]), row["published_at"],
+                                row["target"])
         found = {(c.attribute, c.value): c.attribution for c in got}
         expected = {(c["attribute"], c["value"]): c["attribution"] for c in row["claims"]}
         tp += len(found.keys() & expected.keys())
@@ -184,7 +185,7 @@ def test_a_batch_gives_the_claims_of_each_request_and_parses_a_shared_sentence_o
                                 (second, "Daniel Orlov", "Ana Petrov")):
         doc = extractor.nlp(text, disable=["parser"])
         requests.append((doc, spans(text, [target, target.split()[-1]]),
-                         spans(text, [other]), PUBLISHED))
+                         spans(text, [other]), PUBLISHED, target))
     one_by_one = [ClaimExtractor(nlp=extractor.nlp).extract(*r) for r in requests]
     batched = ClaimExtractor(nlp=extractor.nlp)
     assert batched.extract_many(requests) == one_by_one
