@@ -39,11 +39,12 @@ def delivered_once(row: chaos.Row, lab: chaos.Lab) -> None:
     for letter in row.dead_letters:
         print(f"  {letter['reason']}@{letter['stage']} offset {letter['offset']} "
               f"{letter['payload_size']} bytes: {letter['detail'][:160]}")
-    assert row.problem is None, row.problem
-    assert (row.lost, row.doubled) == (0, 0), row.cells()
+    logs = {p.name: p.read_text(errors="replace") for p in sorted(lab.folder.glob("*.log"))}
+    ends = "\n".join(f"--- {name}:\n{text[-2500:]}" for name, text in logs.items())
+    assert row.problem is None, f"{row.problem}; missing {sorted(row.expected - set(row.seen))}\n{ends}"
+    assert (row.lost, row.doubled) == (0, 0), f"{row.cells()}\n{ends}"
     assert row.stop_s < 10
-    logs = "".join(p.read_text(errors="replace") for p in lab.folder.glob("*.log"))
-    assert "Unclosed AIOKafka" not in logs
+    assert not any("Unclosed AIOKafka" in text for text in logs.values())
 
 
 def test_bad_input_and_an_id_that_broke_dedup_are_dead_letters(lab):
