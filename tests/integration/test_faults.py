@@ -41,7 +41,8 @@ def delivered_once(row: chaos.Row, lab: chaos.Lab) -> None:
               f"{letter['payload_size']} bytes: {letter['detail'][:160]}")
     logs = {p.name: p.read_text(errors="replace") for p in sorted(lab.folder.glob("*.log"))}
     ends = "\n".join(f"--- {name}:\n{text[-2500:]}" for name, text in logs.items())
-    assert row.problem is None, f"{row.problem}; missing {sorted(row.expected - set(row.seen))}\n{ends}"
+    missing = sorted(row.expected - set(row.seen))
+    assert row.problem is None, f"{row.problem}; missing {missing}\n{ends}"
     assert (row.lost, row.doubled) == (0, 0), f"{row.cells()}\n{ends}"
     assert row.stop_s < 10
     assert not any("Unclosed AIOKafka" in text for text in logs.values())
