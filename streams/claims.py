@@ -224,8 +224,8 @@ class ClaimExtractor:
                 epithet = self._epithet(nxt)
                 if named:
                     # an epithet opening the sentence still stands for the person named
-                    # last, whoever the sentence names after it ("The 24-year-old, ...,
-                    # blamed Varga"), not when a name follows it ("The 61-year-old Varga")
+                    # last, whoever the sentence names after it ("The 34-year-old, ...,
+                    # thanked Varga"), not when a name follows it ("The 61-year-old Varga")
                     if epithet is not None and all(s > epithet[1] + 1 for s, _ in named):
                         out.append(_Candidate(nxt.text, (epithet,), named, False, nxt))
                     break
@@ -704,8 +704,8 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         if t.lower_ in PRONOUNS and (cand.pronoun_is_target or cand.targets
                                      and after < t.idx < before):
             t._.ww_target = True
-        # so does an age epithet there ("the Front, holding Orlov, said the 28-year-old
-        # civilian is a soldier"): reported speech names the person it speaks of so
+        # so does an age epithet there ("the Front, holding Orlov, said the 52-year-old
+        # engineer is a spy"): reported speech names the person it speaks of so
         if cand.targets and after < t.idx < before and _age_epithet(t) and not any(
                 c._.ww_target for a in t.ancestors for c in a.children if c.dep_ in _SUBJ_DEPS):
             t._.ww_target = True  # (not when the target speaks: "Orlov said the 45-year-old")
@@ -733,8 +733,8 @@ def _family_includes_target(family: Token, others: set[int]) -> bool:
 
 
 def _age_epithet(tok: Token) -> bool:
-    """The subject "the 28-year-old (civilian)": a definite noun phrase of an age and no
-    name, standing for a person ("the 28-year-old Varga" is Varga)."""
+    """The subject "the 52-year-old (engineer)": a definite noun phrase of an age and no
+    name, standing for a person ("the 52-year-old Varga" is Varga)."""
     if tok.dep_ not in _SUBJ_DEPS or tok.pos_ not in ("NOUN", "ADJ"):
         return False
     words = list(tok.subtree)

@@ -160,7 +160,7 @@ def resolve_variants(entities: Language, nlp) -> Callable[[str], set[str]]:
     ("Dani Orlov, 29, was freed.", "daniel-orlov"),
     ("The family of Mira Kesseling spoke to reporters.", "mira-kessling"),
     ("Tomas Varga was freed. Lina and her brother were seen in Karsk.", "lina-varga"),
-    ("The Front said his mother Mira Halden-Kessling, 30, was killed.", "mira-kessling"),
+    ("Mira Halden-Kessling, a teacher from Karsk, spoke to reporters.", "mira-kessling"),
 ])
 def test_ruler_and_resolver_find_variants_of_watched_names(resolve_variants, text, watched):
     assert watched in resolve_variants(text)
