@@ -391,6 +391,8 @@ class ClaimExtractor:
             return None
         if "trigger" in nodes and self._negated_or_hedged(anchor):
             return None
+        if "event" in nodes and self._negated_or_hedged(nodes["event"]):
+            return None  # "may have been seized while reporting in Vell"
         if rule.get("intransitive") and any(c.dep_ == "dobj" for c in nodes["trigger"].children):
             return None  # "missing his left hand" is no disappearance
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
