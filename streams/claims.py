@@ -787,6 +787,8 @@ def _among_with_target(noun: Token) -> bool:
     if noun.dep_ != "pobj" or prep.lower_ != "among" or prep.head.i == prep.i:
         return False
     verb = prep.head
+    if any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children):
+        return False  # "Orlov is not / may be / will be among those freed"
     return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
 
 
