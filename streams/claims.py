@@ -361,7 +361,7 @@ class ClaimExtractor:
         if tok is None or not self.attributes[claim.attribute].get("multi"):
             return []
         out = []
-        for conj in tok.conjuncts:
+        for conj in _coordinated(tok):
             if any(t._.ww_target or t.i in others or t.ent_type_ == "PERSON"
                    for t in conj.subtree):
                 continue
@@ -391,6 +391,8 @@ class ClaimExtractor:
             return None
         if "trigger" in nodes and self._negated_or_hedged(anchor):
             return None
+        if "event" in nodes and self._negated_or_hedged(nodes["event"]):
+            return None  # "may have been seized while reporting in Vell"
         if rule.get("intransitive") and any(c.dep_ == "dobj" for c in nodes["trigger"].children):
             return None  # "missing his left hand" is no disappearance
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
@@ -785,7 +787,23 @@ def _among_with_target(noun: Token) -> bool:
     if noun.dep_ != "pobj" or prep.lower_ != "among" or prep.head.i == prep.i:
         return False
     verb = prep.head
+    if any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children):
+        return False  # "Orlov is not / may be / will be among those freed"
     return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
+
+
+def _coordinated(tok: Token) -> list[Token]:
+    """The values coordinated with ``tok``. Of "dual Calderan and Norvanian citizen" the
+    parser coordinates the first adjective with the second's noun: a nationality's
+    conjunct noun stands for its own nationality modifier, and a modifier's noun for its
+    conjunct, so that either half finds the other."""
+    found = list(tok.conjuncts)
+    if not tok._.ww_nation:
+        return found
+    if tok.dep_ in ("amod", "compound"):
+        found += [c for c in tok.head.conjuncts if c._.ww_nation]
+    return [m for c in found for m in ([c] if c._.ww_nation else [
+        k for k in c.children if k.dep_ in ("amod", "compound") and k._.ww_nation])]
 
 
 def _told_in_past(trigger: Token) -> bool:
