@@ -224,6 +224,23 @@ def write(corpus: Corpus, out_dir: Path) -> tuple[Path, Path]:
     return articles, watchlist
 
 
+def unique_in_process(n: int, seed: int = 7) -> tuple[list[Any], Any]:
+    """The unique corpus (no copies, a fifth watched) as the ``UniqueArticle``s ``extract``
+    receives, with its watchlist: what the in-process stage benches run on."""
+    import tempfile
+
+    from schemas import UniqueArticle
+    from streams.normalize import normalize
+    from streams.watchlist import load_watchlist
+
+    corpus = generate(CorpusSpec(n=n, copies=0.0, watched=0.2, watchlist_size=20, seed=seed))
+    _, watchlist_path = write(corpus, Path(tempfile.mkdtemp(prefix="wirewatch-bench-")))
+    articles = [UniqueArticle(id=a["id"], text=normalize(a["body"]), title=a.get("title"),
+                              source=a["source"], url=a.get("url"),
+                              published_at=a.get("published_at")) for a in corpus.articles]
+    return articles, load_watchlist(watchlist_path)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, required=True, help="number of articles")

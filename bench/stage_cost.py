@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/stage_cost.py` puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
-from bench.corpus import CorpusSpec, generate, write  # noqa: E402
+from bench.corpus import unique_in_process  # noqa: E402
 from bench.report import CpuRounds  # noqa: E402
 
 
@@ -40,7 +39,6 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--model", default="auto")
     args = parser.parse_args(argv)
 
-    from schemas import UniqueArticle
     from streams.analyse import analyse_batch
     from streams.nlp import (
         add_sentences,
@@ -53,16 +51,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         find_entities,
         load_model,
     )
-    from streams.normalize import normalize
     from streams.resolve import Resolver
-    from streams.watchlist import load_watchlist
 
-    corpus = generate(CorpusSpec(n=args.n, copies=0.0, watched=0.2, watchlist_size=20, seed=7))
-    _, watchlist_path = write(corpus, Path(tempfile.mkdtemp(prefix="wirewatch-stage-")))
-    watchlist = load_watchlist(watchlist_path)
-    articles = [UniqueArticle(id=a["id"], text=normalize(a["body"]), title=a.get("title"),
-                              source=a["source"], url=a.get("url"),
-                              published_at=a.get("published_at")) for a in corpus.articles]
+    articles, watchlist = unique_in_process(args.n)
     texts = [a.text for a in articles]
     bare = load_model(args.model)
     bare.select_pipes(enable=["ner"])

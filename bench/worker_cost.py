@@ -19,14 +19,13 @@ import argparse
 import cProfile
 import pstats
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # running the file puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
-from bench.corpus import CorpusSpec, generate, write  # noqa: E402
+from bench.corpus import unique_in_process  # noqa: E402
 from bench.report import CpuRounds  # noqa: E402
 
 
@@ -39,20 +38,12 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--profile", type=Path, help="cProfile of one round of now, to FILE")
     args = parser.parse_args(argv)
 
-    from schemas import UniqueArticle
     from streams.analyse import analyse_batch, watched_events
     from streams.claims import ClaimExtractor
     from streams.nlp import annotate_texts, build_annotator, load_model
-    from streams.normalize import normalize
     from streams.resolve import Resolver
-    from streams.watchlist import load_watchlist
 
-    corpus = generate(CorpusSpec(n=args.n, copies=0.0, watched=0.2, watchlist_size=20, seed=7))
-    _, watchlist_path = write(corpus, Path(tempfile.mkdtemp(prefix="wirewatch-worker-")))
-    watchlist = load_watchlist(watchlist_path)
-    articles = [UniqueArticle(id=a["id"], text=normalize(a["body"]), title=a.get("title"),
-                              source=a["source"], url=a.get("url"),
-                              published_at=a.get("published_at")) for a in corpus.articles]
+    articles, watchlist = unique_in_process(args.n)
     annotations = annotate_texts(build_annotator(args.model, watchlist),
                                  [a.text for a in articles], args.batch)
     full, resolver = load_model(args.model), Resolver(watchlist)
