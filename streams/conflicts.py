@@ -77,7 +77,6 @@ def _pairs(raw: dict[str, list[list[str]]] | None) -> dict[str, frozenset[frozen
 class Compatibility:
     """Different values that do not contradict, read from conflict_rules.yaml."""
 
-    multi_valued: frozenset[str] = frozenset()
     compatible: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
     same_event: dict[str, frozenset[frozenset[str]]] = field(default_factory=dict)
     more_specific: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
@@ -91,7 +90,6 @@ class Compatibility:
         data = table(path or CONFLICT_RULES) or {}
         ages = data.get("ages") or {}
         return cls(
-            multi_valued=frozenset(data.get("multi_valued") or ()),
             compatible=_pairs(data.get("compatible")),
             same_event=_pairs(data.get("same_event")),
             more_specific={a: {k: frozenset(v) for k, v in (table or {}).items()}
@@ -214,7 +212,7 @@ class AttributeRules:
         multi = frozenset(a for a, spec in attributes.items() if spec.get("multi"))
         dates = {a: frozenset(spec["dates_status"]) for a, spec in attributes.items()
                  if spec.get("dates_status")}
-        return cls(multi_valued=multi | compatible.multi_valued,
+        return cls(multi_valued=multi,
                    status_stages=dict(data.get("status_stages") or {}),
                    status_dates=dates, compatibility=compatible)
 
