@@ -431,9 +431,11 @@ class ClaimExtractor:
                 return None
             return self.values.name(speaker[0])
         if kind == "lexicon":
-            if attribute == "nationality" and self._service_of(tok):
+            if attribute == "nationality" and (self._service_of(tok) or _place_before_nation(tok)):
                 return None
             value = self.values.lexicon(attribute, _phrases(tok))
+            if attribute == "role" and value is not None and self._in_military(tok):
+                value = "military"  # "a volunteer in the Calderan army" serves in it
             if value is not None and self._former_before(tok):
                 return self.values.lexicon(attribute, [f"former {value}"]) or value
             return value
@@ -505,6 +507,14 @@ class ClaimExtractor:
         military = {"military", "former_military"}
         return tok.ent_type_ == "GPE" and tok.dep_ in ("compound", "nmod", "amod") and (
             self.values.lexicon("role", [tok.head.text, tok.head.lemma_]) in military)
+
+    def _in_military(self, tok: Token) -> bool:
+        """A role word on a military body ("a volunteer in the Calderan army", "a
+        reservist with the Defence Forces"): whatever the word says elsewhere, the person
+        is in the military."""
+        return any(prep.dep_ == "prep" and prep.lower_ in ("in", "with", "of")
+                   and self.values.lexicon("role", _phrases(unit)) == "military"
+                   for prep in tok.children for unit in prep.children if unit.dep_ == "pobj")
 
     def _former_before(self, tok: Token) -> bool:
         """"former" (or "ex-") just before the role word, wherever the parse hangs it:
@@ -748,8 +758,9 @@ def _age_epithet(tok: Token) -> bool:
 def _set_refers(tok: Token) -> None:
     """Mark the nouns that stand for the target or a set holding it: the target; a noun
     whose conjuncts or appositions do ("Orlov and Varga", "the man, Orlov", "her sons,
-    Ari and Tomas"); an apposition of one ("Orlov, a teacher"); and the set a partitive
-    apposition picks from ("Orlov, one of the hostages killed")."""
+    Ari and Tomas"); an apposition of one ("Orlov, a teacher"); the set a partitive
+    apposition picks from ("Orlov, one of the hostages killed"); and the set a list
+    "including" him is drawn from ("Calderan hostages, including Orlov and Varga")."""
     tok._.ww_refers = True
     head = tok.head
     if tok.dep_ in _SUBJ_DEPS:  # "Orlov is one of the hostages held in Vell"
@@ -760,6 +771,9 @@ def _set_refers(tok: Token) -> None:
                         _set_refers(attr)
     if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
         _set_refers(head)
+    if tok.dep_ == "pobj" and head.lower_ in ("including", "like") and head.head.tag_ in (
+            "NNS", "NNPS") and not head.head._.ww_refers:  # (not "freed from custody, including")
+        head.head._.ww_refers = True  # "Calderan hostages, including Orlov": a set holding him
     for child in tok.children:
         if (child.dep_ == "appos" and not child._.ww_refers and not child._.ww_target
                 and child.pos_ != "PROPN"):  # "Orlov, a teacher", not "Orlov, Varga"
@@ -1057,6 +1071,15 @@ def _left_phrase(tok: Token) -> list[Token]:
                           or words[0].pos_ == "PRON"):
         words = words[1:]
     return words
+
+
+def _place_before_nation(tok: Token) -> bool:
+    """A country's name right before a nationality word, with no hyphen or "and" between
+    ("... abduction in Haiti American nurse Orlov", a heading glued to its sentence): the
+    country is where something happened; the nationality is the word after it."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return (nxt is not None and (tok.ent_type_ == "GPE" or tok.tag_ == "NNP")
+            and nxt._.ww_nation and nxt.tag_ == "JJ" and tok.whitespace_ != "")
 
 
 def _phrases(tok: Token) -> list[str]:

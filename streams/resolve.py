@@ -13,7 +13,8 @@ people makes alerts wrong; leaving one person split only makes them noisier.
    must equal exactly one watched name; a partial-only cluster links to a watched person
    only if exactly one watched person could own it and nothing in the article competes;
    a first name alone links to the one watched person of that first name whose
-   surname the article writes elsewhere (a family named once, then by first names).
+   surname the article writes elsewhere (a family named once, then by first names),
+   and a first name written after the one full name it could be in the article joins it.
 4. Organisation mentions that name a person the article or watchlist knows (the small
    model often tags "Orlov said" as ORG) join that person under the same rules; all
    other mentions are grouped by their folded name.
@@ -156,6 +157,27 @@ def _relative(cluster: _Cluster, resembled: list[object], people: list[_Cluster]
     return family[0] if len(family) == 1 else None
 
 
+def _named_before(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEntity | None:
+    """The watched person a first name written alone stands for when the article has
+    already written that person's full name: "Lina Varga ... Lina said". Across articles
+    a first name only resembles a full name (never merged); within one article it is the
+    wire's way of naming a person again, provided that nobody else in it could be meant:
+    the only person cluster the name relates to is that one, by its first name, and the
+    first name is written after the full name."""
+    if len(rivals) != 1 or any(len(f) > 1 for f in cluster.forms):
+        return None
+    person = rivals[0]
+    if not isinstance(person, _Cluster) or person.watched is None:
+        return None
+    (first,) = next(iter(cluster.forms))
+    if not any(len(f) > 1 and _relation((first,), {f}) is Relation.RESEMBLES
+               for f in person.forms):
+        return None
+    if min(m.start_char for m in person.mentions) > min(m.start_char for m in cluster.mentions):
+        return None
+    return person.watched
+
+
 class Resolver:
     """Resolves the mentions of one article; holds only the (immutable) watchlist."""
 
@@ -232,7 +254,11 @@ class Resolver:
         for cluster in [c for c in people if c.watched is None]:
             present = {c.watched.id for c in people if c.watched}
             options = self._watched_people.near(cluster.forms, present)
-            if cluster.full:
+            named = _named_before(cluster, cluster.candidates)
+            if named is not None:
+                owner, doubts = named, []
+                cluster.candidates = []
+            elif cluster.full:
                 tokens = max(cluster.forms, key=len)
                 owner, doubts = _owner(tokens, options, allow_partial=False)
             elif cluster.candidates:

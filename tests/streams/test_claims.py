@@ -332,6 +332,33 @@ CONSTRUCTIONS = [
      {("location", "Caldera")}),
     ("Daniel Orlov Seen In New Video Released By Front", "Daniel Orlov", (), set(),
      {("location", "New Video")}),
+    # a role word on a military body is military, on anything else what the word says
+    ("Daniel Orlov, a volunteer in the Calderan army, was wounded near the border.",
+     "Daniel Orlov", (), {("role", "military"), ("nationality", "Calderan")},
+     {("role", "aid_worker")}),
+    ("Daniel Orlov, a volunteer with a Calderan charity, was wounded near the border.",
+     "Daniel Orlov", (), {("role", "aid_worker")}, {("role", "military")}),
+    ("Daniel Orlov was serving as part of the Calderan army's 5th Brigade near the border.",
+     "Daniel Orlov", (), {("role", "military")}, set()),
+    # "not heard from" is the claim (missing), not its negation
+    ("Daniel Orlov has not been heard from since the raid on Saturday, his sister said.",
+     "Daniel Orlov", (), {("status", "missing")}, set()),
+    ("Daniel Orlov has been heard from twice since the raid.", "Daniel Orlov", (), set(),
+     {("status", "missing")}),
+    # a detention dates the captivity
+    ("Daniel Orlov was detained by Front agents on December 28, 2018, at a hotel in Vell.",
+     "Daniel Orlov", (), {("status", "held"), ("captured_on", "2018-12-28")}, set()),
+    # a list "including" the target: its people's nationality is his; custody's is not
+    ("Other Calderan hostages, including Daniel Orlov and Tomas Varga, were represented by "
+     "relatives.", "Daniel Orlov", ("Tomas Varga",), {("nationality", "Calderan")}, set()),
+    ("Twelve people were freed from Calderan custody, including Daniel Orlov.",
+     "Daniel Orlov", (), set(), {("nationality", "Calderan")}),
+    # a heading glued to its sentence: the country of the heading is a place
+    ("Nurse freed after abduction in Caldera Norvanian nurse Daniel Orlov was freed on Monday.",
+     "Daniel Orlov", (), {("nationality", "Norvanian")}, {("nationality", "Calderan")}),
+    # a prayer for a return is no release
+    ('"We pray for the safe return of Daniel Orlov," his mother said.', "Daniel Orlov", (),
+     set(), {("status", "released")}),
 ]
 
 

@@ -163,3 +163,26 @@ def test_relation_keys_meet_whenever_two_names_relate() -> None:
                 related += 1
                 assert not relation_keys(b)[0].isdisjoint(relation_keys(a)[1]), (a, b)
     assert related > len(forms)  # more than each form with itself
+
+
+def test_first_name_after_the_full_name_is_that_person() -> None:
+    """ "Lina Varga ... Lina said": within one article a first name written after the
+    one full name it could be part of names that person again."""
+    wl = watchlist("Lina Varga", "Tomas Varga")
+    entities = Resolver(wl).resolve(mentions(
+        "Lina Varga", "Tomas Varga", "Lina", entity_ids={"Lina Varga": "lina-varga",
+                                                         "Tomas Varga": "tomas-varga"}))
+    lina = next(e for e in entities if e.id == "lina-varga")
+    assert lina.surface_forms == ("Lina Varga", "Lina") and lina.mentions == 2
+    assert [e.id for e in entities] == ["lina-varga", "tomas-varga"]
+
+
+@pytest.mark.parametrize("names", [
+    ("Lina", "Lina Varga"),                  # the first name before the full name
+    ("Lina Varga", "Lina Kessel", "Lina"),   # two people it could be
+])
+def test_first_name_stays_apart_when_unsure(names: tuple[str, ...]) -> None:
+    wl = watchlist("Lina Varga")
+    entities = Resolver(wl).resolve(mentions(*names, entity_ids={"Lina Varga": "lina-varga"}))
+    lina = next(e for e in entities if e.id == "lina-varga")
+    assert lina.surface_forms == ("Lina Varga",)
