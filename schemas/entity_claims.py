@@ -17,6 +17,9 @@ class ClaimRecord(faust.Record, serializer="json", include_metadata=False):
     sentence: str
     attribution: str | None = None
     qualifier: str | None = None  # "reportedly" / "allegedly": reported, kept
+    # a status told as background ("was kidnapped in 2023", "hostage Orlov"): history,
+    # never a step back from a later status
+    background: bool = False
 
 
 class EntityClaims(faust.Record, serializer="json", include_metadata=False):

@@ -91,7 +91,8 @@ def watched_events(analyses: Sequence[Analysis], extractor: ClaimExtractor
             published_at=article.published_at,
             first_sentence=article.text[entity.sentences[0][0]:entity.sentences[0][1]].strip(),
             claims=[ClaimRecord(attribute=c.attribute, value=c.value, sentence=c.sentence,
-                                attribution=c.attribution, qualifier=c.qualifier)
+                                attribution=c.attribution, qualifier=c.qualifier,
+                                background=c.background and c.attribute == "status")
                     for c in bounded(claims)],
         ))
     return events

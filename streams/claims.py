@@ -600,7 +600,7 @@ class ClaimExtractor:
         """Who asserts the claim: "according to Y", or the subject of a speech verb above
         (not when the claim sits in that subject: "the man holding X said" is the
         article's description of the man)."""
-        tok = trigger
+        tok = came_from = trigger
         while True:
             if tok.dep_ in _SUBJ_DEPS and tok.head.lemma_.lower() in self._speech:
                 return None
@@ -613,11 +613,17 @@ class ClaimExtractor:
             if tok.i != trigger.i and tok.lemma_.lower() in self._speech:
                 # "Orlov is said to be held": a passive speech verb names no speaker
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj._.ww_refers and came_from.dep_ == "ccomp" and not any(
+                        c.dep_ in _SUBJ_DEPS for c in came_from.children):
+                    # "Among those freed are Orlov and Varga, the agency said", parsed with
+                    # the names as the speaker: the speaker is the apposition after them
+                    subj = next((a for t in (subj, *subj.conjuncts) for a in t.children
+                                 if a.dep_ == "appos"), None)
                 if subj is not None:
                     return _speaker(subj)
             if tok.head.i == tok.i:
                 return None
-            tok = tok.head
+            tok, came_from = tok.head, tok
 
 
 _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "women", "brothers",
@@ -625,6 +631,7 @@ _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "wome
                           "americans", "nationals", "citizens", "prisoners", "detainees"})
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+_CLAUSE_BREAKS = frozenset({"while", "but", "whereas", "although", "though"})
 _COUNTS = frozenset({"two", "three", "four", "five"})
 
 
@@ -803,7 +810,18 @@ def _among_with_target(noun: Token) -> bool:
     verb = prep.head
     if any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children):
         return False  # "Orlov is not / may be / will be among those freed"
-    return any(c._.ww_refers for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass"))
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass")]
+    if subjects or verb.lemma_ != "be" or verb.i < prep.i:
+        return any(c._.ww_refers for c in subjects)
+    # "Among those freed are Orlov and Varga, the agency said": the parser, taking the
+    # names for the speaker's subject, left the inverted copula without one; the names
+    # are then those written after it, up to the speech verb or the next clause
+    for tok in noun.doc[verb.i + 1:]:
+        if tok.text == ";" or tok.lower_ in _CLAUSE_BREAKS or tok.pos_ == "VERB":
+            return False
+        if tok._.ww_target:
+            return True
+    return False
 
 
 def _coordinated(tok: Token) -> list[Token]:
@@ -947,6 +965,8 @@ def _about(tok: Token, depth: int = 0) -> bool:
     """Is the target the (own or inherited) subject of this predicate?"""
     if depth > 6:
         return False
+    if _companion_refers(tok):
+        return True
     subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
     if subj is not None:
         if subj._.ww_refers or any(c._.ww_target for c in subj.conjuncts):
@@ -958,6 +978,25 @@ def _about(tok: Token, depth: int = 0) -> bool:
         return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
+    return False
+
+
+def _companion_refers(verb: Token) -> bool:
+    """"Varga was seized alongside Orlov", "... freed, along with Orlov, on Monday", "held
+    together with Orlov": what the verb says of its subject it says of the companion."""
+    together = any(c.dep_ == "advmod" and c.lower_ in ("together", "along") for c in verb.children)
+    for prep in verb.children:
+        if prep.dep_ != "prep":
+            continue
+        if prep.lower_ == "alongside" or prep.lower_ == "with" and together:
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+        elif prep.lower_ in ("along", "together"):
+            objs = [p for w in prep.children if w.lower_ == "with"
+                    for p in w.children if p.dep_ == "pobj"]
+        else:
+            continue
+        if any(o._.ww_refers or any(c._.ww_target for c in o.conjuncts) for o in objs):
+            return True
     return False
 
 

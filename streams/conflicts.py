@@ -345,7 +345,10 @@ def apply_claims(profile: Profile | None, event: EntityClaims, detected_at: str,
             rec.add(ev, source, when)
         others = list(records)
         records.append(rec)
-        kind = _decide(attribute, rec, others, event.article_id, when, rules)
+        background = attribute == "status" and all(
+            c.background for c in event.claims if c.attribute == attribute and
+            ClaimValues.load().normalise(attribute, c.value) == value)
+        kind = _decide(attribute, rec, others, event.article_id, when, rules, background)
         if attribute == "status":
             kind, contested = _standing(kind, rec, others)
             rec.contested_by = sorted({_source_key(e) for e in evs}) if contested else []
@@ -447,8 +450,9 @@ def _without_dated_status(alerts: list[Alert], rules: AttributeRules) -> list[Al
 
 
 def _decide(attribute: str, rec: ValueRecord, others: list[ValueRecord], article_id: str,
-            when: str, rules: AttributeRules) -> str | None:
-    """Alert type for a value not recorded before, or None for a silent record."""
+            when: str, rules: AttributeRules, background: bool = False) -> str | None:
+    """Alert type for a value not recorded before, or None for a silent record.
+    ``background``: the article tells the status only as background (see ``_status``)."""
     if attribute in rules.multi_valued or not others:
         return _status(rec, [], when, rules) if attribute == "status" else "new_detail"
     relations = {id(o): rules.compatibility.relation(attribute, rec, o) for o in others}
@@ -466,15 +470,16 @@ def _decide(attribute: str, rec: ValueRecord, others: list[ValueRecord], article
         return None
     if attribute != "status":
         return "conflict"
-    return _status(rec, prior, when, rules)
+    return _status(rec, prior, when, rules, background)
 
 
 def _status(rec: ValueRecord, prior: list[ValueRecord], when: str,
-            rules: AttributeRules) -> str | None:
+            rules: AttributeRules, background: bool = False) -> str | None:
     """A status value against the established (uncontested) ones recorded before: the
     first status is a change from none; a higher stage from an article no older than the
     current status is a change, a lower one from an article no newer than its first
-    report is history; anything else is a conflict. With contested claims only, a
+    report, or told only as background ("Varga, who was kidnapped in 2023, ..." after his
+    release), is history; anything else is a conflict. With contested claims only, a
     contradicting value is their conflict."""
     established = _established(prior)
     if not established:
@@ -486,7 +491,7 @@ def _status(rec: ValueRecord, prior: list[ValueRecord], when: str,
         return "conflict"
     if new > cur and _ts(when) >= _ts(current.last_seen):
         return "status_change"
-    if new < cur and _ts(when) <= _ts(current.first_seen):
+    if new < cur and (background or _ts(when) <= _ts(current.first_seen)):
         return None
     return "conflict"
 

@@ -356,6 +356,27 @@ CONSTRUCTIONS = [
     # a heading glued to its sentence: the country of the heading is a place
     ("Nurse freed after abduction in Caldera Norvanian nurse Daniel Orlov was freed on Monday.",
      "Daniel Orlov", (), {("nationality", "Norvanian")}, {("nationality", "Calderan")}),
+    # what the verb says of its subject it says of a companion
+    ("Tomas Varga was freed, along with Daniel Orlov, on Monday.", "Daniel Orlov",
+     ("Tomas Varga",), {("status", "released")}, set()),
+    ("Tomas Varga was kidnapped from Kibbutz Nir Dalet along with her two sons, Orlov, 4, "
+     "and Ari, 9 months old.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "held"), ("location", "Kibbutz Nir Dalet"), ("age", "4")}, set()),
+    ("Tomas Varga was released alongside the body of Daniel Orlov.", "Daniel Orlov",
+     ("Tomas Varga",), {("status", "killed")}, {("status", "released")}),
+    ("Tomas Varga, 45, met with Daniel Orlov in Vell.", "Daniel Orlov", ("Tomas Varga",),
+     set(), {("age", "45")}),
+    # an inverted "among" the parser gave no subject; the speaker after the names
+    ("Among those released are reporter Daniel Orlov and former marine Tomas Varga, "
+     "Caldera's intelligence agency said.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "released"), ("role", "journalist")}, {("role", "former_military")}),
+    ("Among those released are Tomas Varga and Ari Kessel, while Daniel Orlov remains held, "
+     "the agency said.", "Daniel Orlov", ("Tomas Varga", "Ari Kessel"), {("status", "held")},
+     {("status", "released")}),
+    # "free" is a state like "dead"
+    ("Daniel Orlov said he was free.", "Daniel Orlov", (), {("status", "released")}, set()),
+    ("Daniel Orlov will be free next week.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
     # a prayer for a return is no release
     ('"We pray for the safe return of Daniel Orlov," his mother said.', "Daniel Orlov", (),
      set(), {("status", "released")}),

@@ -95,6 +95,17 @@ def test_newer_article_going_back_a_stage_is_a_conflict() -> None:
     assert kinds(alerts) == [("new_entity", None), ("conflict", "status")]
 
 
+def test_a_capture_told_as_background_after_a_release_is_history() -> None:
+    """"Orlov, who was kidnapped in 2025, ..." in an article after his release: the
+    article tells how he came to be held, not that he is held again."""
+    told = event("h", "Wire H", "2026-03-09T00:00:00Z", [])
+    told.claims = [ClaimRecord(attribute="status", value="held", sentence="who was kidnapped",
+                               background=True)]
+    profile, alerts = run([WIRE_C, told])
+    assert kinds(alerts) == [("new_entity", None)]
+    assert [r.value for r in profile.attributes["status"]] == ["released", "held"]
+
+
 def test_release_from_an_older_article_is_not_a_status_change() -> None:
     _, alerts = run([WIRE_A, event("old", "Wire O", "2026-02-01T00:00:00Z",
                                    [("status", "released", None)])])
