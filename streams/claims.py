@@ -73,6 +73,7 @@ _UNITS = {w: i for i, w in enumerate((
 _TENS = {w: 10 * i for i, w in enumerate(
     ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
 _YEARS = re.compile(r"^\d{1,3}$")
+_ISO_DATE = re.compile(r"^\d{4}(-\d\d){0,2}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _GROUP_DEPS = frozenset({"conj", "appos"})
@@ -242,7 +243,7 @@ class ClaimExtractor:
         relative span of its head word."""
         words = list(sent)
         if not words or words[0].lower_ != "the":
-            return None
+            return _age_epithet_within(words, sent.start_char)
         roles = self.values.lexicons.get("role", {})
         for j, tok in enumerate(words[1:6], start=1):
             if fold(tok.text) in roles or tok.lower_ == "old" and words[j - 1].text == "-":
@@ -313,7 +314,7 @@ class ClaimExtractor:
             claims: dict[Claim, None] = {}  # ordered and without repeats, in linear time
             for cand, sdoc in zip(cands, sdocs, strict=True):
                 claims.update(dict.fromkeys(self._sentence_claims(cand, sdoc, request[3])))
-            out.append(self._latest_status(self._drop_background(list(claims))))
+            out.append(_finest_dates(self._latest_status(self._drop_background(list(claims)))))
         return out
 
     def _people(self, article: _Article, spans: Sequence[tuple[int, int]]
@@ -751,6 +752,22 @@ def _family_includes_target(family: Token, others: set[int]) -> bool:
     return bool(named) or not any(i in inside for i in others)
 
 
+def _age_epithet_within(words: Sequence[Token], offset: int) -> tuple[int, int] | None:
+    """"This is the first time the 23-year-old has been seen": an age epithet inside the
+    sentence ("the <n>-year-old" followed by no name) stands for the person named last as
+    one opening it does. Sentence-relative span of "old", or None."""
+    for j in range(len(words) - 4):
+        if words[j].lower_ == "the" and words[j + 1].like_num and [
+                w.text for w in words[j + 2:j + 5]] == ["-", "year", "-"] and (
+                j + 5 < len(words) and words[j + 5].lower_ == "old"):
+            after = words[j + 6:j + 8]
+            if after and (after[0].text in ("-", "'s", "’s") or after[0].is_title):
+                return None  # "the 23-year-old Varga", "the 23-year-old's"
+            start = words[j + 5].idx - offset
+            return (start, start + 3)
+    return None
+
+
 def _age_epithet(tok: Token) -> bool:
     """The subject "the 52-year-old (engineer)": a definite noun phrase of an age and no
     name, standing for a person ("the 52-year-old Varga" is Varga)."""
@@ -851,6 +868,14 @@ def _told_in_past(trigger: Token) -> bool:
     tags = {t.tag_ for v in verbs for t in [v, *v.children] if t is v or t.dep_ in (
         "aux", "auxpass")}
     return bool(tags & {"VBD", "VBN"}) and not tags & {"VBZ", "VBP", "MD"}
+
+
+def _finest_dates(claims: list[Claim]) -> list[Claim]:
+    """An article telling one date twice, "his abduction in 2012" and "vanished in August
+    2012", tells it once: the coarser form adds nothing to the finer one it agrees with."""
+    dates = {(c.attribute, c.value) for c in claims if _ISO_DATE.match(c.value)}
+    return [c for c in claims if not any(
+        a == c.attribute and v != c.value and v.startswith(c.value + "-") for a, v in dates)]
 
 
 def _most_specific(claims: list[Claim], sdoc: Doc, values: ClaimValues) -> list[Claim]:

@@ -21,6 +21,10 @@ PATTERNS = Path(__file__).resolve().parent / "data" / "boilerplate.yaml"
 # "\r\n\r\n" matches too (\s takes the "\r"); a pattern that opens with a literal
 # lets the regex engine skip ahead instead of trying every character.
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+# "...in 2012.The discovery": a scraper that dropped the space after a full stop glues two
+# sentences into one word. Two lower-case letters or digits before the stop, a capital
+# and a lower-case letter after it: not "U.S.Army", "Mr.Orlov" or "www.site.com".
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2})([.!?])(?=[A-Z][a-z])")
 # No boilerplate line is this long; longer lines are story text and skip the patterns.
 _LONGEST_BOILERPLATE = 240
 _PUNCT = str.maketrans({
@@ -56,7 +60,7 @@ def load_boilerplate(path: Path = PATTERNS) -> Boilerplate:
 def _clean_paragraph(text: str, patterns: Boilerplate) -> str:
     kept = []
     for line in text.split("\n"):
-        line = " ".join(line.split())
+        line = " ".join(_GLUED_SENTENCE.sub(r"\1 ", line).split())
         if line and (len(line) > _LONGEST_BOILERPLATE or not patterns.lines.fullmatch(line)):
             kept.append(line)
     paragraph = " ".join(kept)
@@ -73,8 +77,9 @@ def has_text(text: str) -> bool:
 
 
 def normalize(text: str, patterns: Boilerplate | None = None) -> str:
-    """The story text: NFKC, plain quotes and dashes, folded whitespace, paragraphs kept
-    as blank-line breaks, boilerplate lines and the leading dateline removed. Returns ""
+    """The story text: NFKC, plain quotes and dashes, folded whitespace, a space after a
+    full stop that lost it, paragraphs kept as blank-line breaks, boilerplate lines and
+    the leading dateline removed. Returns ""
     when nothing is left."""
     patterns = patterns or load_boilerplate()
     if not text.isascii():  # both steps are no-ops on ASCII, the common case

@@ -377,6 +377,14 @@ CONSTRUCTIONS = [
     ("Daniel Orlov said he was free.", "Daniel Orlov", (), {("status", "released")}, set()),
     ("Daniel Orlov will be free next week.", "Daniel Orlov", (), set(),
      {("status", "released")}),
+    # an age epithet inside the next sentence stands for the person named last
+    ("The Front released a video of Daniel Orlov, a Calderan citizen. It is the first time "
+     "the 23-year-old has been seen alive.", "Daniel Orlov", (), {("age", "23")}, set()),
+    ("The Front released a video of Daniel Orlov. It is the first time the 23-year-old "
+     "Tomas Varga has been seen.", "Daniel Orlov", ("Tomas Varga",), set(), {("age", "23")}),
+    # one date told twice, once coarser, is the finer one
+    ("Daniel Orlov vanished in August 2012. Nobody has claimed his abduction in 2012.",
+     "Daniel Orlov", (), {("captured_on", "2012-08")}, {("captured_on", "2012")}),
     # a prayer for a return is no release
     ('"We pray for the safe return of Daniel Orlov," his mother said.', "Daniel Orlov", (),
      set(), {("status", "released")}),

@@ -70,3 +70,9 @@ def test_what_boilerplate_removal_leaves_may_be_no_text():
     """Why ingest checks ``has_text`` after normalising, not only that text is left."""
     text = normalize("Share this article\n\n\U0001F525\U0001F525 \u200f")
     assert text and not has_text(text)
+
+
+def test_a_full_stop_that_lost_its_space_splits_sentences_again() -> None:
+    text = "He was seized in 2012.The search goes on. The U.S.Army and Mr.Orlov at www.x.com."
+    assert normalize(text) == ("He was seized in 2012. The search goes on. "
+                               "The U.S.Army and Mr.Orlov at www.x.com.")
