@@ -14,7 +14,7 @@ people makes alerts wrong; leaving one person split only makes them noisier.
    only if exactly one watched person could own it and nothing in the article competes;
    a first name alone links to the one watched person of that first name whose
    surname the article writes elsewhere (a family named once, then by first names),
-   and a first name written after the one full name it could be in the article joins it.
+   and a first name joins the one full name in the article it could be part of.
 4. Organisation mentions that name a person the article or watchlist knows (the small
    model often tags "Orlov said" as ORG) join that person under the same rules; all
    other mentions are grouped by their folded name.
@@ -161,9 +161,9 @@ def _named_before(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEnt
     """The watched person a first name written alone stands for when the article has
     already written that person's full name: "Lina Varga ... Lina said". Across articles
     a first name only resembles a full name (never merged); within one article it is the
-    wire's way of naming a person again, provided that nobody else in it could be meant:
-    the only person cluster the name relates to is that one, by its first name, and the
-    first name is written after the full name."""
+    wire's way of naming a person again ("Lina and Tomas Varga" too), provided that
+    nobody else in it could be meant: the only person cluster the name relates to is that
+    one, by its first name."""
     if len(rivals) != 1 or any(len(f) > 1 for f in cluster.forms):
         return None
     person = rivals[0]
@@ -172,8 +172,6 @@ def _named_before(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEnt
     (first,) = next(iter(cluster.forms))
     if not any(len(f) > 1 and _relation((first,), {f}) is Relation.RESEMBLES
                for f in person.forms):
-        return None
-    if min(m.start_char for m in person.mentions) > min(m.start_char for m in cluster.mentions):
         return None
     return person.watched
 

@@ -165,9 +165,9 @@ def test_relation_keys_meet_whenever_two_names_relate() -> None:
     assert related > len(forms)  # more than each form with itself
 
 
-def test_first_name_after_the_full_name_is_that_person() -> None:
-    """ "Lina Varga ... Lina said": within one article a first name written after the
-    one full name it could be part of names that person again."""
+def test_a_first_name_beside_the_full_name_is_that_person() -> None:
+    """ "Lina Varga ... Lina said", "Lina and Tomas Varga": within one article a first
+    name beside the one full name it could be part of names that person."""
     wl = watchlist("Lina Varga", "Tomas Varga")
     entities = Resolver(wl).resolve(mentions(
         "Lina Varga", "Tomas Varga", "Lina", entity_ids={"Lina Varga": "lina-varga",
@@ -175,11 +175,14 @@ def test_first_name_after_the_full_name_is_that_person() -> None:
     lina = next(e for e in entities if e.id == "lina-varga")
     assert lina.surface_forms == ("Lina Varga", "Lina") and lina.mentions == 2
     assert [e.id for e in entities] == ["lina-varga", "tomas-varga"]
+    before = Resolver(wl).resolve(mentions("Lina", "Tomas Varga", "Lina Varga", entity_ids={
+        "Lina Varga": "lina-varga", "Tomas Varga": "tomas-varga"}))
+    assert next(e for e in before if e.id == "lina-varga").mentions == 2
 
 
 @pytest.mark.parametrize("names", [
-    ("Lina", "Lina Varga"),                  # the first name before the full name
     ("Lina Varga", "Lina Kessel", "Lina"),   # two people it could be
+    ("Lina", "Lina Kessel", "Lina Varga"),
 ])
 def test_first_name_stays_apart_when_unsure(names: tuple[str, ...]) -> None:
     wl = watchlist("Lina Varga")
