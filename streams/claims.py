@@ -197,7 +197,7 @@ class ClaimExtractor:
         """Sentences that may hold a claim about the target (see module docstring)."""
         if not doc.has_annotation("SENT_START"):
             doc = self._sentencizer(doc)
-        sents = list(doc.sents)
+        sents = [s for s in map(_bare, doc.sents) if s is not None]
         target_spans, other_person_spans = sorted(target_spans), sorted(other_person_spans)
         out: list[_Candidate] = []
         for i, sent in enumerate(sents):
@@ -339,7 +339,8 @@ class ClaimExtractor:
         others = _mark(sdoc, cand)
         nations = self.values.lexicons.get("nationality", {})
         for t in sdoc:
-            t._.ww_nation = t.ent_type_ in ("NORP", "GPE") or fold(t.text) in nations
+            t._.ww_nation = t.ent_type_ in ("NORP", "GPE") or fold(t.text) in nations or (
+                t.tag_ in ("NNS", "NNPS") and fold(t.text[:-1]) in nations)  # "Calderans"
         found: list[Claim] = []
         for match_id, token_ids in self._dependency_matcher()(sdoc):
             rule = self._rules[self.nlp.vocab.strings[match_id]]
@@ -670,6 +671,14 @@ def _group_opening(sent: Span) -> tuple[int, int] | None:
     return (start, start + len(head.text))
 
 
+def _bare(sent: Span) -> Span | None:
+    """A sentence without the paragraph breaks around it (None if that is all it is):
+    the parser reads a break as a word of the sentence, and now and then misreads the
+    words beside it."""
+    words = [t.i for t in sent if not t.is_space]
+    return sent.doc[words[0]:words[-1] + 1] if words else None
+
+
 def _names_after(words: Sequence[Token]) -> bool:
     """A comma and then a capitalised name ("..., Ana Petrov,"): the noun phrase before it
     is that person's title."""
@@ -795,9 +804,14 @@ def _set_refers(tok: Token) -> None:
                         _set_refers(attr)
     if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
         _set_refers(head)
-    if tok.dep_ == "pobj" and head.lower_ in ("including", "like") and head.head.tag_ in (
-            "NNS", "NNPS") and not head.head._.ww_refers:  # (not "freed from custody, including")
-        head.head._.ww_refers = True  # "Calderan hostages, including Orlov": a set holding him
+    if tok.dep_ == "pobj" and head.lower_ in ("including", "like"):
+        # "Calderan hostages, including Orlov", "freed Calderans including Orlov": a set
+        # holding him (not "freed from custody, including Orlov")
+        sets = [head.head] if head.head.pos_ != "VERB" else [
+            c for c in head.head.children if c.dep_ == "dobj"]
+        for group in sets:
+            if group.tag_ in ("NNS", "NNPS"):
+                group._.ww_refers = True
     for child in tok.children:
         if (child.dep_ == "appos" and not child._.ww_refers and not child._.ww_target
                 and child.pos_ != "PROPN"):  # "Orlov, a teacher", not "Orlov, Varga"
@@ -1154,7 +1168,8 @@ def _phrases(tok: Token) -> list[str]:
     mods = [t for t in tok.lefts if t.dep_ in ("compound", "amod")]
     # "Christian humanitarian worker": "humanitarian worker" before "worker"
     chains = [" ".join(t.text for t in [*mods[i:], tok]) for i in range(len(mods))]
-    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_]
+    single = [tok.text[:-1]] if tok.tag_ in ("NNS", "NNPS") and tok.text.endswith("s") else []
+    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_, *single]
 
 
 def _speaker(tok: Token) -> tuple[str, str] | None:

@@ -353,6 +353,13 @@ CONSTRUCTIONS = [
      "relatives.", "Daniel Orlov", ("Tomas Varga",), {("nationality", "Calderan")}, set()),
     ("Twelve people were freed from Calderan custody, including Daniel Orlov.",
      "Daniel Orlov", (), set(), {("nationality", "Calderan")}),
+    ("Prisoner swap with Caldera frees Norvanians including Daniel Orlov and Tomas Varga",
+     "Daniel Orlov", ("Tomas Varga",), {("status", "released"), ("nationality", "Norvanian")},
+     set()),
+    ("The Front freed Calderan prisoners on Monday, including Daniel Orlov.", "Daniel Orlov",
+     (), {("status", "released"), ("nationality", "Calderan")}, set()),
+    ("The Front may free Calderans including Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "released"), ("nationality", "Calderan")}),
     # a heading glued to its sentence: the country of the heading is a place
     ("Nurse freed after abduction in Caldera Norvanian nurse Daniel Orlov was freed on Monday.",
      "Daniel Orlov", (), {("nationality", "Norvanian")}, {("nationality", "Calderan")}),
@@ -423,3 +430,14 @@ def test_a_description_is_the_writers_voice_a_predicate_the_speakers(
                  "Daniel Orlov")
     assert {(c.attribute, c.value, c.attribution) for c in claims} == {
         ("status", "released", "Officials"), ("role", "journalist", None), ("age", "34", None)}
+
+
+def test_a_sentence_is_parsed_without_the_paragraph_break_that_ends_it(
+        extractor: ClaimExtractor) -> None:
+    """The parser reads a trailing paragraph break as a word of the sentence (and now and
+    then misreads the words before it): the sentence is parsed without it."""
+    text = "Daniel Orlov was freed by the Front in Vell.\n\nHe is now in Caldera."
+    doc = extractor.nlp(text, disable=["parser"])
+    cands = extractor.candidates(doc, spans(text, ["Daniel Orlov"]), [])
+    assert [c.text for c in cands] == ["Daniel Orlov was freed by the Front in Vell.",
+                                       "He is now in Caldera."]
