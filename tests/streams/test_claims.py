@@ -392,6 +392,17 @@ CONSTRUCTIONS = [
     # one date told twice, once coarser, is the finer one
     ("Daniel Orlov vanished in August 2012. Nobody has claimed his abduction in 2012.",
      "Daniel Orlov", (), {("captured_on", "2012-08")}, {("captured_on", "2012")}),
+    # remains identified as the person's
+    ("The fourth body was confirmed to be that of Daniel Orlov.", "Daniel Orlov", (),
+     {("status", "killed")}, set()),
+    ("The remains were identified as those of Daniel Orlov, the army said.", "Daniel Orlov",
+     (), {("status", "killed")}, set()),
+    ("The body was identified as Daniel Orlov.", "Daniel Orlov", (), {("status", "killed")},
+     set()),
+    ("The body was not that of Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "killed")}),
+    ("The car was identified as that of Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "killed")}),
     # a prayer for a return is no release
     ('"We pray for the safe return of Daniel Orlov," his mother said.', "Daniel Orlov", (),
      set(), {("status", "released")}),
