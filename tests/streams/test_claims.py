@@ -392,6 +392,11 @@ CONSTRUCTIONS = [
     # one date told twice, once coarser, is the finer one
     ("Daniel Orlov vanished in August 2012. Nobody has claimed his abduction in 2012.",
      "Daniel Orlov", (), {("captured_on", "2012-08")}, {("captured_on", "2012")}),
+    # the place of a death, one level down
+    ("Daniel Orlov and his brother were killed in air strikes in the Vell Strip, the Front "
+     "claimed.", "Daniel Orlov", (), {("status", "killed"), ("location", "Vell Strip")}, set()),
+    ("Daniel Orlov died in a hospital in Vell.", "Daniel Orlov", (), {("location", "Vell")},
+     set()),
     # remains identified as the person's
     ("The fourth body was confirmed to be that of Daniel Orlov.", "Daniel Orlov", (),
      {("status", "killed")}, set()),
