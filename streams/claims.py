@@ -612,7 +612,9 @@ class ClaimExtractor:
                         pobj = next((t for t in to.children if t.dep_ == "pobj"), None)
                         if pobj is not None:
                             return _speaker(pobj)
-            if tok.i != trigger.i and tok.lemma_.lower() in self._speech:
+            if tok.i != trigger.i and tok.lemma_.lower() in self._speech and not (
+                    came_from.dep_ == "advcl" and came_from.lemma_.lower() not in self._speech):
+                # (not "reporting in Vell when he was seized": no speech of the seizure)
                 # "Orlov is said to be held": a passive speech verb names no speaker
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 if subj is not None and subj._.ww_refers and came_from.dep_ == "ccomp" and not any(

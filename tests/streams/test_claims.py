@@ -397,6 +397,16 @@ CONSTRUCTIONS = [
      "claimed.", "Daniel Orlov", (), {("status", "killed"), ("location", "Vell Strip")}, set()),
     ("Daniel Orlov died in a hospital in Vell.", "Daniel Orlov", (), {("location", "Vell")},
      set()),
+    # where the person was when seized; "reporting" there is no speech
+    ("Daniel Orlov was reporting in Vell when he was seized.", "Daniel Orlov", (),
+     {("status", "held"), ("location", "Vell")}, set()),
+    ("Daniel Orlov was reporting in Vell when his driver Tomas Varga was seized.",
+     "Daniel Orlov", ("Tomas Varga",), set(), {("status", "held"), ("location", "Vell")}),
+    # where remains were found
+    ("The body of Daniel Orlov was found in a field near Vell.", "Daniel Orlov", (),
+     {("status", "killed"), ("location", "Vell")}, set()),
+    ("Daniel Orlov was killed in May. His body was recovered on Saturday in the tunnels "
+     "under Vell.", "Daniel Orlov", (), {("location", "Vell")}, set()),
     # remains identified as the person's
     ("The fourth body was confirmed to be that of Daniel Orlov.", "Daniel Orlov", (),
      {("status", "killed")}, set()),
