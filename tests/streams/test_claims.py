@@ -407,6 +407,11 @@ CONSTRUCTIONS = [
      {("status", "killed"), ("location", "Vell")}, set()),
     ("Daniel Orlov was killed in May. His body was recovered on Saturday in the tunnels "
      "under Vell.", "Daniel Orlov", (), {("location", "Vell")}, set()),
+    # the day of an exchange the person is in is the day of the release
+    ("Daniel Orlov was included in the prisoner exchange on Thursday.", "Daniel Orlov", (),
+     {("status", "released"), ("released_on", "2026-03-05")}, set()),
+    ("Daniel Orlov may be included in the prisoner exchange on Thursday.", "Daniel Orlov", (),
+     set(), {("released_on", "2026-03-05")}),
     # remains identified as the person's
     ("The fourth body was confirmed to be that of Daniel Orlov.", "Daniel Orlov", (),
      {("status", "killed")}, set()),
