@@ -384,7 +384,8 @@ class ClaimExtractor:
             # the value hangs below the anchor, or is the noun the target is apposed to
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
-            if not _same_clause(low, high) or _crosses_other(
+            temporal = self.attributes[attribute].get("kind") == "date"
+            if not _same_clause(low, high, temporal) or _crosses_other(
                     low, high, others, via_subject=bool(rule.get("via_subject"))):
                 return None
         if any(node is not anchor and node in anchor.ancestors
@@ -1060,11 +1061,15 @@ def _in_group_with_target(noun: Token) -> bool:
         group = group.head
 
 
-def _same_clause(value: Token, anchor: Token) -> bool:
-    """The value hangs on the anchor without crossing into a nested clause."""
+def _same_clause(value: Token, anchor: Token, temporal: bool = False) -> bool:
+    """The value hangs on the anchor without crossing into a nested clause; a date may
+    cross into a "when" clause, whose time is the anchor's ("seized when the Front
+    attacked on 7 May")."""
     tok = value
     while tok.i != anchor.i:
-        if tok.i != value.i and tok.dep_ in _CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX"):
+        if tok.i != value.i and tok.dep_ in _CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX") and not (
+                temporal and tok.dep_ == "advcl" and any(
+                    c.lower_ == "when" and c.dep_ == "advmod" for c in tok.children)):
             return False
         if tok.head.i == tok.i:
             return False

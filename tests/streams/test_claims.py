@@ -407,6 +407,11 @@ CONSTRUCTIONS = [
      {("status", "killed"), ("location", "Vell")}, set()),
     ("Daniel Orlov was killed in May. His body was recovered on Saturday in the tunnels "
      "under Vell.", "Daniel Orlov", (), {("location", "Vell")}, set()),
+    # a "when" clause dates the seizure
+    ("Daniel Orlov was captured when the Front attacked Vell on 7 October 2024.",
+     "Daniel Orlov", (), {("captured_on", "2024-10-07")}, set()),
+    ("Daniel Orlov was captured in 2021, years after the Front was founded in 2003.",
+     "Daniel Orlov", (), {("captured_on", "2021")}, {("captured_on", "2003")}),
     # the day of an exchange the person is in is the day of the release
     ("Daniel Orlov was included in the prisoner exchange on Thursday.", "Daniel Orlov", (),
      {("status", "released"), ("released_on", "2026-03-05")}, set()),
