@@ -412,6 +412,14 @@ CONSTRUCTIONS = [
      "Daniel Orlov", (), {("captured_on", "2024-10-07")}, set()),
     ("Daniel Orlov was captured in 2021, years after the Front was founded in 2003.",
      "Daniel Orlov", (), {("captured_on", "2021")}, {("captured_on", "2003")}),
+    # an active belief is the believers' claim; a purpose is no release
+    ("The government reportedly believes that Daniel Orlov is being held by the Calderan "
+     "government, the Times reported.", "Daniel Orlov", (),
+     {("held_by", "Calderan authorities"), ("status", "held")}, set()),
+    ("Officials do not believe Daniel Orlov is held by the Front.", "Daniel Orlov", (), set(),
+     {("status", "held"), ("held_by", "Northern Liberation Front")}),
+    ("His wife said she believed there was a large ransom for the release of Daniel Orlov.",
+     "Daniel Orlov", (), set(), {("status", "released")}),
     # the day of an exchange the person is in is the day of the release
     ("Daniel Orlov was included in the prisoner exchange on Thursday.", "Daniel Orlov", (),
      {("status", "released"), ("released_on", "2026-03-05")}, set()),
@@ -449,6 +457,7 @@ def test_real_prose_constructions(extractor: ClaimExtractor, text: str, target: 
     ("Daniel Orlov is said to be held in Vell.", "reportedly"),
     ("Daniel Orlov was allegedly killed by his captors.", "allegedly"),
     ("Daniel Orlov is believed to be held in Vell.", "believed"),
+    ("Officials believe Daniel Orlov is held in Vell.", "believed"),
     ("Daniel Orlov is held by the Front.", None),
     ("The Crimson Brigade claimed that Daniel Orlov was killed in an air strike.", "claimed"),
     ("The Crimson Brigade said that Daniel Orlov was killed in an air strike.", None),
