@@ -412,6 +412,13 @@ CONSTRUCTIONS = [
      "Daniel Orlov", (), {("captured_on", "2024-10-07")}, set()),
     ("Daniel Orlov was captured in 2021, years after the Front was founded in 2003.",
      "Daniel Orlov", (), {("captured_on", "2021")}, {("captured_on", "2003")}),
+    # leading or working for an aid body is aid work; other groups say nothing
+    ("Daniel Orlov, who led an NGO supported by a church, was abducted in 2016.",
+     "Daniel Orlov", (), {("role", "aid_worker")}, set()),
+    ("Daniel Orlov worked for a charity in Vell.", "Daniel Orlov", (),
+     {("role", "aid_worker")}, set()),
+    ("Daniel Orlov led a group of tourists to Vell.", "Daniel Orlov", (), set(),
+     {("role", "aid_worker")}),
     # an active belief is the believers' claim; a purpose is no release
     ("The government reportedly believes that Daniel Orlov is being held by the Calderan "
      "government, the Times reported.", "Daniel Orlov", (),
