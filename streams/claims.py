@@ -321,15 +321,18 @@ class ClaimExtractor:
                 ) -> list[tuple[int, int]]:
         """The spans that name a person: NER now and then calls a country, a place or a
         capitalised common noun a person ("Caldera" tagged a place elsewhere in the
-        article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence). Such a span would
-        keep the target's facts from the target, so it is no other person."""
+        article, "Kibbutz Nir Dalet", "Kidnappers" opening a sentence, "a former Marine").
+        Such a span would keep the target's facts from the target, so it is no other
+        person."""
+        roles = self.values.lexicons.get("role", {})
         out = []
         for s, e in spans:
             text = article.text[s:e]
             words = text.split()
             if (fold(text) in article.other_labels
                     or any(w.lower() in self._places for w in words)
-                    or len(words) == 1 and text.lower() in article.lower):
+                    or len(words) == 1 and (text.lower() in article.lower
+                                            or fold(text) in roles)):
                 continue
             out.append((s, e))
         return out

@@ -493,3 +493,13 @@ def test_a_sentence_is_parsed_without_the_paragraph_break_that_ends_it(
     cands = extractor.candidates(doc, spans(text, ["Daniel Orlov"]), [])
     assert [c.text for c in cands] == ["Daniel Orlov was freed by the Front in Vell.",
                                        "He is now in Caldera."]
+
+
+def test_a_role_word_tagged_person_is_nobody_else(extractor: ClaimExtractor) -> None:
+    """The small model now and then calls "Marine" a person: a role word is no one."""
+    text = "Daniel Orlov is a Vell native and former Marine who was captured in Caldera."
+    ner = extractor.nlp(text, disable=["parser"])
+    first = text.index("Marine")
+    got = extractor.extract(ner, spans(text, ["Daniel Orlov"]), [(first, first + 6)],
+                            PUBLISHED)
+    assert ("role", "former_military") in pairs(got)
