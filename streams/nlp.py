@@ -75,6 +75,7 @@ _UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 # (start_char, end_char, label, watchlist id or "").
 EntitySpan = tuple[int, int, str, str]
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+_POSSESSIVE_FORMS = frozenset(_POSSESSIVE)
 _OPENERS = {"(", '"', "“", "'", "‘"}
 _CLOSERS = {")", '"', "”", "'", "’"}
 _LEADING = {"the"}
@@ -443,12 +444,38 @@ class Mention:
     sent_end: int
     title: str | None = None
     entity_id: str | None = None
+    relative: bool = False  # introduced as somebody's relative ("his wife, Aviva Varga")
 
 
 @cache
 def _title_words() -> frozenset[str]:
     raw = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
     return frozenset(w.lower() for w in raw["words"])
+
+
+@cache
+def _relative_words() -> frozenset[str]:
+    raw = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in raw.get("relatives") or ())
+
+
+_OWNERS = frozenset({"his", "her", "their", "its"}) | _POSSESSIVE_FORMS
+_KIN_MODIFIERS = frozenset({"young", "little", "elder", "older", "younger", "late", "baby",
+                            "infant", "own"})
+
+
+def _introduced_as_relative(doc: Doc, start: int) -> bool:
+    """"his wife, Aviva Varga", "the boys' father Tomas Varga", "Varga's mother, Lena":
+    a kinship word owned by someone, right before the name (a comma between allowed)."""
+    i = start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    if i < 0 or doc[i].lower_ not in _relative_words():
+        return False
+    j = i - 1
+    while j >= 0 and doc[j].lower_ in _KIN_MODIFIERS:  # (the annotator tags no parts of speech)
+        j -= 1
+    return j >= 0 and doc[j].lower_ in _OWNERS
 
 
 def _is_title(token_text: str) -> bool:
@@ -509,6 +536,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
             sent_end=sent_end,
             title=title,
             entity_id=ent.ent_id_ or None,
+            relative=ent.label_ == "PERSON" and _introduced_as_relative(doc, title_start),
         ))
     return mentions
 

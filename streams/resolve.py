@@ -8,7 +8,8 @@ people makes alerts wrong; leaving one person split only makes them noisier.
    holding the same full name (any spelling, see :mod:`streams.names`). A partial name
    ("Orlov", "Abu Marzouk", "D. Orlov") joins a cluster only if exactly one cluster
    could own it and no other cluster resembles it ("Abbas" beside both "Mahmoud Abbas"
-   and "Abbas Kamel" joins neither; both become candidates).
+   and "Abbas Kamel" joins neither; both become candidates), leaving out the relatives
+   the article introduces as such ("his wife, Lena Varga") when one person is left.
 3. Clusters not yet watched are matched against the watchlist the same way: a full name
    must equal exactly one watched name; a partial-only cluster links to a watched person
    only if exactly one watched person could own it and nothing in the article competes;
@@ -76,6 +77,11 @@ class _Cluster:
     def may_relate(self, wants: frozenset[str]) -> bool:
         """False when no name part of the cluster could match (see relation_keys)."""
         return not self.keys.isdisjoint(wants)
+
+    @property
+    def relative(self) -> bool:
+        """Introduced as somebody's relative ("his wife, Aviva Varga")."""
+        return any(m.relative for m in self.mentions)
 
     @property
     def full(self) -> bool:
@@ -157,6 +163,21 @@ def _relative(cluster: _Cluster, resembled: list[object], people: list[_Cluster]
     return family[0] if len(family) == 1 else None
 
 
+def _without_relatives(tokens: tuple[str, ...], options: list[tuple[object, set[tuple[str, ...]]]]
+                       ) -> list[tuple[object, set[tuple[str, ...]]]]:
+    """A surname the article's person shares with the relatives it introduces as such
+    ("Tomas Varga ... his wife, Lena Varga ... Varga said") names that person: wires
+    write a relative by full name or first name, the person the story is about by
+    surname. Only when exactly one of the people it could be is no relative."""
+    related = [(o, f) for o, f in options if _relation(tokens, f) is not Relation.DIFFERENT]
+    if len(related) < 2:
+        return options
+    principals = [o for o, _ in related if not (isinstance(o, _Cluster) and o.relative)]
+    if len(principals) != 1:
+        return options
+    return [(o, f) for o, f in options if not (isinstance(o, _Cluster) and o.relative)]
+
+
 def _named_before(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEntity | None:
     """The watched person a first name written alone stands for when the article has
     already written that person's full name: "Lina Varga ... Lina said". Across articles
@@ -230,6 +251,7 @@ class Resolver:
             (c, c.forms) for c in people if c.may_relate(wants)]
         if not allow_new:
             options += self._watched_people.near([tokens], present)
+        options = _without_relatives(tokens, options)
         owner, doubts = _owner(tokens, options, allow_partial=m.label in PARTIAL_LABELS)
         if isinstance(owner, WatchedEntity):
             cluster = _Cluster(owner)

@@ -84,6 +84,25 @@ def test_titles_possessives_and_sentences(nlp) -> None:
         assert m.sent_start <= m.start_char < m.end_char <= m.sent_end
 
 
+@pytest.mark.parametrize(("text", "relatives"), [
+    ("Daniel Orlov, 65, and his wife, Lena Orlov, 63, were abducted.", ["Lena Orlov"]),
+    ("The boys' father, Ari Orlov, spoke to reporters.", ["Ari Orlov"]),
+    ("His young son Ari Orlov smiled at the cameras.", ["Ari Orlov"]),
+    ("Lena Orlov met Daniel Orlov in Vell.", []),
+    ("The wife of the minister, Lena Orlov, spoke.", []),  # no one owns the kinship word
+])
+def test_a_person_introduced_as_a_relative(nlp, text: str, relatives: list[str]) -> None:
+    mentions = [m for m in extract_mentions(nlp(text)) if m.label == "PERSON"]
+    assert [m.name for m in mentions if m.relative] == relatives
+
+
+def test_a_surname_shared_with_a_relative_is_the_person(resolve) -> None:
+    entities = resolve("Daniel Orlov was kidnapped with his wife, Lena Orlov, in May. "
+                       "Orlov was freed on Monday.")
+    orlov = next(e for e in entities if e.id == "daniel-orlov")
+    assert orlov.surface_forms == ("Daniel Orlov", "Orlov")
+
+
 @pytest.mark.parametrize("written", ["Danil Orlov", "DANIEL ORLOV", "Daniel Orlóv", "Daniil Orlov"])
 def test_ruler_finds_watched_spellings(nlp, written: str) -> None:
     (m,) = [m for m in extract_mentions(nlp(f"Talks on {written} resumed.")) if m.entity_id]

@@ -189,3 +189,17 @@ def test_first_name_stays_apart_when_unsure(names: tuple[str, ...]) -> None:
     entities = Resolver(wl).resolve(mentions(*names, entity_ids={"Lina Varga": "lina-varga"}))
     lina = next(e for e in entities if e.id == "lina-varga")
     assert lina.surface_forms == ("Lina Varga",)
+
+
+def test_a_surname_shared_with_a_relative_names_the_person() -> None:
+    """"Tomas Varga ... his wife, Lena Varga ... Varga said": the relative is introduced
+    as such; the surname alone is the person the story is about."""
+    wl = watchlist("Tomas Varga")
+    ms = mentions("Tomas Varga", "Lena Varga", "Varga",
+                  entity_ids={"Tomas Varga": "tomas-varga"})
+    ms[1] = Mention(**{**ms[1].__dict__, "relative": True})
+    tomas = next(e for e in Resolver(wl).resolve(ms) if e.id == "tomas-varga")
+    assert tomas.surface_forms == ("Tomas Varga", "Varga")
+    plain = mentions("Tomas Varga", "Lena Varga", "Varga", entity_ids={"Tomas Varga": "tomas-varga"})
+    tomas = next(e for e in Resolver(wl).resolve(plain) if e.id == "tomas-varga")
+    assert tomas.surface_forms == ("Tomas Varga",)  # without the kinship word: unsure
