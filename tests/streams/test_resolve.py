@@ -200,6 +200,7 @@ def test_a_surname_shared_with_a_relative_names_the_person() -> None:
     ms[1] = Mention(**{**ms[1].__dict__, "relative": True})
     tomas = next(e for e in Resolver(wl).resolve(ms) if e.id == "tomas-varga")
     assert tomas.surface_forms == ("Tomas Varga", "Varga")
-    plain = mentions("Tomas Varga", "Lena Varga", "Varga", entity_ids={"Tomas Varga": "tomas-varga"})
+    plain = mentions("Tomas Varga", "Lena Varga", "Varga",
+                     entity_ids={"Tomas Varga": "tomas-varga"})
     tomas = next(e for e in Resolver(wl).resolve(plain) if e.id == "tomas-varga")
     assert tomas.surface_forms == ("Tomas Varga",)  # without the kinship word: unsure
