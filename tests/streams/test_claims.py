@@ -427,6 +427,11 @@ CONSTRUCTIONS = [
      {("status", "held"), ("held_by", "Northern Liberation Front")}),
     ("His wife said she believed there was a large ransom for the release of Daniel Orlov.",
      "Daniel Orlov", (), set(), {("status", "released")}),
+    # coming back from captivity is a release; coming back from a trip is nothing
+    ("Daniel Orlov is among those returning from captivity.", "Daniel Orlov", (),
+     {("status", "released")}, set()),
+    ("Daniel Orlov returned to Vell on Monday after a holiday.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
     # the day of an exchange the person is in is the day of the release
     ("Daniel Orlov was included in the prisoner exchange on Thursday.", "Daniel Orlov", (),
      {("status", "released"), ("released_on", "2026-03-05")}, set()),
