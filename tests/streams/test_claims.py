@@ -427,6 +427,11 @@ CONSTRUCTIONS = [
      {("status", "held"), ("held_by", "Northern Liberation Front")}),
     ("His wife said she believed there was a large ransom for the release of Daniel Orlov.",
      "Daniel Orlov", (), set(), {("status", "released")}),
+    # a role among the descriptions a copula lists
+    ("Daniel Orlov must be freed, the army said. This is because she is a woman, a civilian "
+     "and alive.", "Daniel Orlov", (), {("role", "civilian")}, set()),
+    ("Daniel Orlov is a mother and Tomas Varga a nurse.", "Daniel Orlov", ("Tomas Varga",),
+     set(), {("role", "aid_worker")}),
     # coming back from captivity is a release; coming back from a trip is nothing
     ("Daniel Orlov is among those returning from captivity.", "Daniel Orlov", (),
      {("status", "released")}, set()),
