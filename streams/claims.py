@@ -408,7 +408,8 @@ class ClaimExtractor:
                 "kind") == "lexicon":  # "she is a woman, a civilian and alive"
             value = next((v for conj in (*value_tok.conjuncts, *(
                 c for c in value_tok.children if c.dep_ == "appos")) if not any(
-                t._.ww_target or t.i in others for t in conj.subtree) and (v := self._value(
+                t._.ww_target or t.i in others for t in conj.subtree) and not any(
+                value_tok.i < i < conj.i for i in others) and (v := self._value(
                     attribute, rule, conj, sdoc, others, published_at)) is not None), None)
         if value is None:
             return None
