@@ -404,8 +404,9 @@ class ClaimExtractor:
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
             return None
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
-        if value is None and value_tok is not None and self.attributes[attribute].get(
-                "kind") == "lexicon":  # "she is a woman, a civilian and alive"
+        if value is None and value_tok is not None and value_tok.i not in others and (
+                self.attributes[attribute].get("kind") == "lexicon"):
+            # "she is a woman, a civilian and alive"
             value = next((v for conj in (*value_tok.conjuncts, *(
                 c for c in value_tok.children if c.dep_ == "appos")) if not any(
                 t._.ww_target or t.i in others for t in conj.subtree) and not any(
