@@ -493,8 +493,24 @@ class ClaimExtractor:
         while len(phrase) > 1 and phrase[-1].lemma_.lower() in generic:
             phrase = phrase[:-1]  # "Crimson Dawn fighters", "the Crimson Dawn terrorist group"
         if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
+            if attribute == "held_by" and tok.lemma_.lower() in generic:
+                return self._group_named_before(tok, sdoc)
             return None  # "armed men", "Islamist militants": no holder named
         return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
+
+    def _group_named_before(self, tok: Token, sdoc: Doc) -> str | None:
+        """"The Front released a video of Orlov, who was abducted by the militant group":
+        a definite armed group ("the terror group", "the militant group") stands for the one
+        organisation the sentence named before it, unless that one is speaking; with none
+        or several, for nobody."""
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or not any(
+                c.lower_ in _ARMED for c in tok.children if c.dep_ in ("amod", "compound")):
+            return None
+        named = [e for e in sdoc.ents if e.label_ == "ORG" and e.end <= tok.i]
+        if len(named) != 1 or named[0].root.dep_ in _SUBJ_DEPS and (
+                named[0].root.head.lemma_.lower() in self._speech):
+            return None  # (the speaker is not what it calls "the militant group")
+        return self.values.name(clean_name(named[0].text))
 
     def _drop_background(self, claims: list[Claim]) -> list[Claim]:
         """An article telling "kidnapped in 2021 ... freed on Monday" (whoever says the
@@ -647,6 +663,8 @@ _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "wome
                           "americans", "nationals", "citizens", "prisoners", "detainees"})
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+_ARMED = frozenset({"terror", "terrorist", "militant", "armed", "jihadist", "extremist",
+                    "islamist", "rebel", "insurgent"})
 _CLAUSE_BREAKS = frozenset({"while", "but", "whereas", "although", "though"})
 _COUNTS = frozenset({"two", "three", "four", "five"})
 

@@ -427,6 +427,14 @@ CONSTRUCTIONS = [
      {("status", "held"), ("held_by", "Northern Liberation Front")}),
     ("His wife said she believed there was a large ransom for the release of Daniel Orlov.",
      "Daniel Orlov", (), set(), {("status", "released")}),
+    # "the terror group" is the one group the sentence named, unless that one speaks
+    ("The Front released a video on Sunday of Daniel Orlov, a Calderan soldier who was "
+     "abducted by the terror group.", "Daniel Orlov", (),
+     {("held_by", "Northern Liberation Front")}, set()),
+    ("The United Nations said Daniel Orlov was abducted by the militant group.",
+     "Daniel Orlov", (), {("status", "held")}, {("held_by", "United Nations")}),
+    ("The Front said Daniel Orlov was abducted by a militant group.", "Daniel Orlov", (),
+     set(), {("held_by", "Northern Liberation Front")}),
     # a role among the descriptions a copula lists
     ("Daniel Orlov must be freed, the army said. This is because she is a woman, a civilian "
      "and alive.", "Daniel Orlov", (), {("role", "civilian")}, set()),
