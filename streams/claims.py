@@ -494,11 +494,11 @@ class ClaimExtractor:
             phrase = phrase[:-1]  # "Crimson Dawn fighters", "the Crimson Dawn terrorist group"
         if not any(t.pos_ == "PROPN" for t in phrase) or all(t.tag_ == "JJ" for t in phrase):
             if attribute == "held_by" and tok.lemma_.lower() in generic:
-                return self._group_named_before(tok, sdoc)
+                return self._group_named_before(tok, sdoc, others)
             return None  # "armed men", "Islamist militants": no holder named
         return self.values.name(sdoc[phrase[0].i:phrase[-1].i + 1].text)
 
-    def _group_named_before(self, tok: Token, sdoc: Doc) -> str | None:
+    def _group_named_before(self, tok: Token, sdoc: Doc, others: set[int]) -> str | None:
         """"The Front released a video of Orlov, who was abducted by the militant group":
         a definite armed group ("the terror group", "the militant group") stands for the one
         organisation the sentence named before it, unless that one is speaking; with none
@@ -506,7 +506,8 @@ class ClaimExtractor:
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or not any(
                 c.lower_ in _ARMED for c in tok.children if c.dep_ in ("amod", "compound")):
             return None
-        named = [e for e in sdoc.ents if e.label_ == "ORG" and e.end <= tok.i]
+        named = [e for e in sdoc.ents if e.label_ == "ORG" and e.end <= tok.i and not any(
+            t._.ww_target or t.i in others for t in e)]  # (NER calls people ORG now and then)
         if len(named) != 1 or named[0].root.dep_ in _SUBJ_DEPS and (
                 named[0].root.head.lemma_.lower() in self._speech):
             return None  # (the speaker is not what it calls "the militant group")
