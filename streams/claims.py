@@ -155,6 +155,7 @@ class ClaimExtractor:
         self._former = frozenset(lexicon.get("former_modifiers") or ())
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._places = frozenset(lexicon.get("place_words") or ())
+        self._institutions = frozenset(lexicon.get("institution_words") or ())
         self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
         self._disputed: dict[str, str] = {
             word: name for name, words in (lexicon.get("disputed_speech") or {}).items()
@@ -473,6 +474,12 @@ class ClaimExtractor:
         if attribute == "location" and _container(tok):
             return None  # "his home in Dorva in the Karsk region": where Dorva lies
         labels = set(spec.get("labels") or ())
+        if attribute == "location" and ent is not None and ent.root.lower_ in self._institutions:
+            town = next((c for c in ent.root.children if c.dep_ in ("appos", "conj")
+                         and c.pos_ == "PROPN" and c.i not in others and not c._.ww_target), None)
+            place = _entity(town, sdoc) if town is not None else None
+            if town is not None and place is not None:  # "the Girls' College, Dapchi": the town
+                return self.values.name(_whole_name(town, place, others))
         if ent is not None:
             place = any(t.lower_ in self._places for t in ent)
             if not place and ent.label_ == "PERSON" and any(t.i in others for t in ent):

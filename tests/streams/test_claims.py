@@ -435,6 +435,11 @@ CONSTRUCTIONS = [
      "Daniel Orlov", (), {("status", "held")}, {("held_by", "United Nations")}),
     ("The Front said Daniel Orlov was abducted by a militant group.", "Daniel Orlov", (),
      set(), {("held_by", "Northern Liberation Front")}),
+    # an institution written with its town: the town
+    ("Daniel Orlov was taken from the Grand Hotel, Vell, on Monday.", "Daniel Orlov", (),
+     {("location", "Vell")}, {("location", "Grand Hotel")}),
+    ("Daniel Orlov was taken from the Grand Hotel on Monday.", "Daniel Orlov", (),
+     {("location", "Grand Hotel")}, set()),
     # a role among the descriptions a copula lists
     ("Daniel Orlov must be freed, the army said. This is because she is a woman, a civilian "
      "and alive.", "Daniel Orlov", (), {("role", "civilian")}, set()),
