@@ -435,6 +435,10 @@ CONSTRUCTIONS = [
      "Daniel Orlov", (), {("status", "held")}, {("held_by", "United Nations")}),
     ("The Front said Daniel Orlov was abducted by a militant group.", "Daniel Orlov", (),
      set(), {("held_by", "Northern Liberation Front")}),
+    # an age reached
+    ("Daniel Orlov turned 30 on Monday in captivity.", "Daniel Orlov", (),
+     {("age", "30"), ("status", "held")}, set()),
+    ("Daniel Orlov turned 3 cars over.", "Daniel Orlov", (), set(), {("age", "3")}),
     # an institution written with its town: the town
     ("Daniel Orlov was taken from the Grand Hotel, Vell, on Monday.", "Daniel Orlov", (),
      {("location", "Vell")}, {("location", "Grand Hotel")}),
