@@ -778,6 +778,7 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
         if cand.targets and after < t.idx < before and _age_epithet(t) and not any(
                 c._.ww_target for a in t.ancestors for c in a.children if c.dep_ in _SUBJ_DEPS):
             t._.ww_target = True  # (not when the target speaks: "Orlov said the 45-year-old")
+    _plural_pronouns(sdoc, others)
     for t in sdoc:
         t._.ww_refers = False
     for t in sdoc:
@@ -786,6 +787,26 @@ def _mark(sdoc: Doc, cand: _Candidate) -> set[int]:
     for t in sdoc:
         t._.ww_about = _about(t)
     return others
+
+
+def _plural_pronouns(sdoc: Doc, others: set[int]) -> None:
+    """"The captors of Orlov and Varga murdered them", "... by their captors": a plural
+    pronoun after a coordination that holds the target, nobody else named between, stands
+    for the coordination (the target one of them)."""
+    head = next((t for t in sdoc if t._.ww_target and not t.head._.ww_target), None)
+    if head is None:
+        return
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    members = [head, *head.conjuncts]
+    if len(members) < 2:
+        return
+    end = max(t.i for m in members for t in m.subtree if t.dep_ not in ("relcl", "acl"))
+    for t in sdoc[end + 1:]:
+        if t.i in others:
+            return
+        if t.lower_ in ("they", "them", "their"):
+            t._.ww_target = True
 
 
 def _family_includes_target(family: Token, others: set[int]) -> bool:

@@ -435,6 +435,13 @@ CONSTRUCTIONS = [
      "Daniel Orlov", (), {("status", "held")}, {("held_by", "United Nations")}),
     ("The Front said Daniel Orlov was abducted by a militant group.", "Daniel Orlov", (),
      set(), {("held_by", "Northern Liberation Front")}),
+    # a plural pronoun after a coordination holding the target, nobody else between
+    ("The captors of Daniel Orlov and Tomas Varga murdered them, the army said.",
+     "Daniel Orlov", ("Tomas Varga",), {("status", "killed")}, set()),
+    ("The army condemned the murder of Daniel Orlov and Tomas Varga by their Front captors.",
+     "Daniel Orlov", ("Tomas Varga",), {("held_by", "Northern Liberation Front")}, set()),
+    ("Daniel Orlov and Tomas Varga met Ari Kessel, who said they were killed.",
+     "Daniel Orlov", ("Tomas Varga", "Ari Kessel"), set(), {("status", "killed")}),
     # an age reached
     ("Daniel Orlov turned 30 on Monday in captivity.", "Daniel Orlov", (),
      {("age", "30"), ("status", "held")}, set()),
