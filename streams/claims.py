@@ -238,17 +238,26 @@ class ClaimExtractor:
         return out
 
     def _epithet(self, sent: Span) -> tuple[int, int] | None:
-        """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...":
-        a sentence opening on a definite role or age that stands for the person last
+        """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...",
+        "Now 20, the Calderan-Norvanian remains ...": a sentence opening (after a short
+        adverbial) on a definite role, age or demonym that stands for the person last
         named (the caller checks nobody else was named since). Returns the sentence-
         relative span of its head word."""
         words = list(sent)
+        opening = next((k + 1 for k, w in enumerate(words[:5]) if w.text == ","), 0)
+        if opening and len(words) > opening and words[opening].lower_ == "the":
+            words = words[opening:]  # "Now 20, the Calderan-Norvanian remains ..."
         if not words or words[0].lower_ != "the":
-            return _age_epithet_within(words, sent.start_char)
+            return _age_epithet_within(list(sent), sent.start_char)
         roles = self.values.lexicons.get("role", {})
+        nations = self.values.lexicons.get("nationality", {})
         for j, tok in enumerate(words[1:6], start=1):
-            if fold(tok.text) in roles or tok.lower_ == "old" and words[j - 1].text == "-":
-                after = words[j + 1] if j + 1 < len(words) else None
+            after = words[j + 1] if j + 1 < len(words) else None
+            demonym = fold(nations.get(fold(tok.text), "")) == fold(tok.text) and (
+                after is not None and after.lower_ in _EPITHET_VERBS)
+            # ("the Calderan remains", not "the Calderan army", nor a country: "the US had")
+            role = fold(tok.text) in roles and tok.lower_ not in _BODIES
+            if role or demonym or tok.lower_ == "old" and words[j - 1].text == "-":
                 if after is not None and (after.lower_ in ("of", "'s", "’s")
                                           or after.text == "-"):
                     return None  # "the reporter of", "the journalist's", "the 29-year-"
@@ -357,7 +366,29 @@ class ClaimExtractor:
                                                 published_at)]:
                 if one not in found:
                     found.append(one)
+        found += [c for c in self._demonym_epithet(cand, sdoc) if c not in found]
         return self._latest_status(_most_specific(found, sdoc, self.values))
+
+    def _demonym_epithet(self, cand: _Candidate, sdoc: Doc) -> list[Claim]:
+        """"Now 20, the Calderan-Norvanian remains held": an epithet that is a demonym
+        says the person's nationality (each half of a hyphenated one)."""
+        out = []
+        for s, e in cand.targets:
+            span = sdoc.char_span(s, e, alignment_mode="expand")
+            if span is None or len(span) != 1 or not span[0]._.ww_nation:
+                continue
+            tok = span[0]
+            if not any(w.lower_ == "the" for w in sdoc[max(tok.i - 3, 0):tok.i]):
+                continue  # a name that is a demonym ("Israel Cohen" as "Israel") is no epithet
+            halves = [tok]
+            while halves[0].i > 1 and halves[0].nbor(-1).text == "-" and (
+                    halves[0].nbor(-2)._.ww_nation):
+                halves.insert(0, halves[0].nbor(-2))
+            for half in halves:
+                value = self.values.lexicon("nationality", [half.text])
+                if value is not None:
+                    out.append(Claim("nationality", value, cand.text.strip(), None))
+        return out
 
     def _conjoined(self, claim: Claim, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                    others: set[int], published_at: str | None) -> list[Claim]:
@@ -671,6 +702,12 @@ _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "wome
                           "americans", "nationals", "citizens", "prisoners", "detainees"})
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+# role words that name a body, not a person: "The Calderan army said" is no epithet
+_BODIES = frozenset({"army", "military", "troops", "forces", "force", "navy", "police"})
+# words that follow a demonym standing for a person ("the Calderan was freed")
+_EPITHET_VERBS = frozenset({"is", "was", "has", "had", "remains", "remained", "said", "says",
+                            "told", "appeared", "appears", "became", "will", "would", "could",
+                            "spent", "thanked", "described"})
 _ARMED = frozenset({"terror", "terrorist", "militant", "armed", "jihadist", "extremist",
                     "islamist", "rebel", "insurgent"})
 _CLAUSE_BREAKS = frozenset({"while", "but", "whereas", "although", "though"})

@@ -442,6 +442,15 @@ CONSTRUCTIONS = [
      "Daniel Orlov", ("Tomas Varga",), {("held_by", "Northern Liberation Front")}, set()),
     ("Daniel Orlov and Tomas Varga met Ari Kessel, who said they were killed.",
      "Daniel Orlov", ("Tomas Varga", "Ari Kessel"), set(), {("status", "killed")}),
+    # a demonym epithet after a short adverbial; a body or a country is no epithet
+    ("Daniel Orlov joined the Calderan army in 2023. Now 20, the Calderan-Norvanian is held "
+     "by the Front.", "Daniel Orlov", (),
+     {("age", "20"), ("nationality", "Calderan"), ("nationality", "Norvanian"),
+      ("status", "held")}, set()),
+    ("Daniel Orlov was freed. The Calderan army said nothing.", "Daniel Orlov", (), set(),
+     {("nationality", "Calderan")}),
+    ("Daniel Orlov was freed. The US had tried to secure his release.", "Daniel Orlov", (),
+     set(), {("nationality", "American")}),
     # an age reached
     ("Daniel Orlov turned 30 on Monday in captivity.", "Daniel Orlov", (),
      {("age", "30"), ("status", "held")}, set()),
