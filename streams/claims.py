@@ -1071,6 +1071,8 @@ def _age(tok: Token) -> str | None:
             tok.head.tag_ in ("NNS", "NNPS") or not tok.text[0].isdigit()):
         return None  # "three hostages", "three Orlov" of a list: a count
     number = _spelled(tok)
+    if tok.head.lower_ == "birthday":  # "his 31st birthday"
+        number = number.rstrip("stndrh")
     unit = tok.head.lower_ if tok.head.i != tok.i else ""
     if unit.startswith("month") or any(t.lower_.startswith("month")
                                        for t in tok.doc[tok.i + 1:tok.i + 3]):

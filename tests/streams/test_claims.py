@@ -451,6 +451,11 @@ CONSTRUCTIONS = [
      {("nationality", "Calderan")}),
     ("Daniel Orlov was freed. The US had tried to secure his release.", "Daniel Orlov", (),
      set(), {("nationality", "American")}),
+    # the age a birthday gives
+    ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
+     "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),
+    ("Tomas Varga celebrated her 31st birthday with Daniel Orlov.", "Daniel Orlov",
+     ("Tomas Varga",), set(), {("age", "31")}),
     # an age reached
     ("Daniel Orlov turned 30 on Monday in captivity.", "Daniel Orlov", (),
      {("age", "30"), ("status", "held")}, set()),
