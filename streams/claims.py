@@ -201,6 +201,9 @@ class ClaimExtractor:
         sents = [s for s in map(_bare, doc.sents) if s is not None]
         target_spans, other_person_spans = sorted(target_spans), sorted(other_person_spans)
         out: list[_Candidate] = []
+        lede = self._lede(sents, target_spans, other_person_spans)
+        if lede is not None:
+            out.append(lede)
         for i, sent in enumerate(sents):
             lo, hi = sent.start_char, sent.end_char
             targets = _inside(target_spans, lo, hi)
@@ -236,6 +239,36 @@ class ClaimExtractor:
                 elif not others and any(t.lower_ in PRONOUNS for t in nxt):
                     out.append(_Candidate(nxt.text, (), (), True, nxt))
         return out
+
+    def _lede(self, sents: Sequence[Span], target_spans: Sequence[tuple[int, int]],
+              other_person_spans: Sequence[tuple[int, int]]) -> _Candidate | None:
+        """"A Calderan aid worker kidnapped in May has been freed. Daniel Orlov, 45, ...":
+        a story opening on an indefinite person and naming nobody, whose next sentence
+        opens on the target, tells of the target: the indefinite noun stands for the
+        target in the opening sentence."""
+        if len(sents) < 2:
+            return None
+        first = sents[0]
+        named = sorted([*target_spans, *other_person_spans])
+        second = sents[1]
+        if not named or named[0] not in target_spans or not (
+                second.start_char <= named[0][0] < second.end_char) or not _TITLE_ONLY.match(
+                    second.doc.text[second.start_char:named[0][0]]):
+            return None  # (the next sentence opens on the target: "On Monday, Orlov ...")
+        roles = self.values.lexicons.get("role", {})
+        words = list(first)
+        for j, tok in enumerate(words):
+            if tok.lower_ not in ("a", "an"):
+                continue
+            for noun in words[j + 1:j + 5]:
+                if noun.is_punct and noun.text != "-":
+                    break
+                if (fold(noun.text) in roles and noun.lower_ not in _BODIES
+                        or noun.lower_ in _PERSON_NOUNS):
+                    start = noun.idx - first.start_char
+                    return _Candidate(first.text, ((start, start + len(noun.text)),), (),
+                                      False, first)
+        return None
 
     def _epithet(self, sent: Span) -> tuple[int, int] | None:
         """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...",
@@ -702,6 +735,15 @@ _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "wome
                           "americans", "nationals", "citizens", "prisoners", "detainees"})
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
+# what may open a sentence before its subject's name: a short adverbial ("On Saturday, ")
+# and a title
+_TITLE_ONLY = re.compile(r"^(?:\w+(?: \w+){0,3}, )?(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?$")
+# nouns of a person that an opening sentence introduces before naming ("A Calderan
+# hostage was freed")
+_PERSON_NOUNS = frozenset({"hostage", "captive", "citizen", "national", "man", "woman",
+                           "graduate", "native", "resident", "girl", "boy", "teenager",
+                           "mother", "father", "grandmother", "grandfather", "prisoner",
+                           "detainee"})
 # role words that name a body, not a person: "The Calderan army said" is no epithet
 _BODIES = frozenset({"army", "military", "troops", "forces", "force", "navy", "police"})
 # words that follow a demonym standing for a person ("the Calderan was freed")

@@ -451,6 +451,16 @@ CONSTRUCTIONS = [
      {("nationality", "Calderan")}),
     ("Daniel Orlov was freed. The US had tried to secure his release.", "Daniel Orlov", (),
      set(), {("nationality", "American")}),
+    # a story opening on an indefinite person, the next sentence opening on the target
+    ("The Front has released a Calderan-Norvanian hostage for the first time since the "
+     "truce. On Saturday, Daniel Orlov was handed over in Vell.", "Daniel Orlov", (),
+     {("nationality", "Calderan"), ("nationality", "Norvanian"),
+      ("held_by", "Northern Liberation Front"), ("location", "Vell")}, set()),
+    ("A Calderan teacher was killed in Vell. Police said on Monday that Daniel Orlov was "
+     "detained.", "Daniel Orlov", (), {("status", "held")},
+     {("status", "killed"), ("nationality", "Calderan")}),
+    ("A Calderan teacher met Tomas Varga in Vell. Daniel Orlov was detained.", "Daniel Orlov",
+     ("Tomas Varga",), set(), {("nationality", "Calderan")}),
     # the age a birthday gives
     ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
      "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),
