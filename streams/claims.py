@@ -537,6 +537,12 @@ class ClaimExtractor:
                                                          published_at)
         if attribute == "location" and _container(tok):
             return None  # "his home in Dorva in the Karsk region": where Dorva lies
+        if attribute == "location" and ent is None and tok.lower_ in _GENERIC_PLACES:
+            named = next((p for prep in tok.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                          for p in prep.children if p.dep_ == "pobj"), None) or next(
+                (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if named is not None:  # "the southern city of Vell", "the capital Vell"
+                return self._value(attribute, rule, named, sdoc, others, published_at)
         labels = set(spec.get("labels") or ())
         if attribute == "location" and ent is not None and ent.root.lower_ in self._institutions:
             town = next((c for c in ent.root.children if c.dep_ in ("appos", "conj")
@@ -737,6 +743,8 @@ _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "a
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
 # what may open a sentence before its subject's name: a short adverbial ("On Saturday, ")
 # and a title
+_GENERIC_PLACES = frozenset({"city", "town", "village", "capital", "region", "province",
+                             "district", "county"})
 _TITLE_ONLY = re.compile(r"^(?:\w+(?: \w+){0,3}, )?(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?$")
 # nouns of a person that an opening sentence introduces before naming ("A Calderan
 # hostage was freed")

@@ -461,6 +461,11 @@ CONSTRUCTIONS = [
      {("status", "killed"), ("nationality", "Calderan")}),
     ("A Calderan teacher met Tomas Varga in Vell. Daniel Orlov was detained.", "Daniel Orlov",
      ("Tomas Varga",), set(), {("nationality", "Calderan")}),
+    # a generic place named by "of" or an apposition
+    ("Daniel Orlov was taken to a camp in the city of Vell.", "Daniel Orlov", (),
+     {("location", "Vell")}, set()),
+    ("Daniel Orlov was held in the capital.", "Daniel Orlov", (), {("status", "held")},
+     {("location", "capital")}),
     # the age a birthday gives
     ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
      "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),
