@@ -73,6 +73,7 @@ _UNITS = {w: i for i, w in enumerate((
 _TENS = {w: 10 * i for i, w in enumerate(
     ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
 _YEARS = re.compile(r"^\d{1,3}$")
+_YEAR_ONLY = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}(-\d\d){0,2}$")
 _MONTHS = re.compile(r"^\d{1,2}(\.5)?$")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -1274,12 +1275,14 @@ def _whole_date(ent: Span) -> str:
     i = ents.index(ent) if ent in ents else -1
     start, end = ent.start, ent.end
     if 0 <= i < len(ents) - 1 and ents[i + 1].start <= end + 1 and (
-            ents[i + 1].start == end or doc[end].text == ","):
+            ents[i + 1].start == end or doc[end].text == ",") and _YEAR_ONLY.match(
+                ents[i + 1].text.strip(", ")):
         end = ents[i + 1].end
     if i > 0 and ents[i - 1].end >= start - 1 and (
-            ents[i - 1].end == start or doc[start - 1].text == ","):
+            ents[i - 1].end == start or doc[start - 1].text == ",") and _YEAR_ONLY.match(
+                ent.text.strip(", ")):
         start = ents[i - 1].start
-    return doc[start:end].text
+    return doc[start:end].text  # (not "Wednesday, nearly two weeks": a year completes a date)
 
 
 def _group_of_members(tok: Token) -> Token | None:

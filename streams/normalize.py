@@ -25,6 +25,16 @@ _PARAGRAPHS = re.compile(r"\n\s*\n")
 # sentences into one word. Two lower-case letters or digits before the stop, a capital
 # and a lower-case letter after it: not "U.S.Army", "Mr.Orlov" or "www.site.com".
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2})([.!?])(?=[A-Z][a-z])")
+# "...Goldberg-PolinHamas": a caption glued to the next word. Four lower-case letters
+# before the capital and two after: not "McDonald", "MacArthur", "YouTube", "JavaScript".
+_GLUED_WORDS = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z]{2})")
+_ENDS_SENTENCE = frozenset('.!?:;,"\')]-')
+# words after which a line goes on with the same sentence ("released by" / "Hamas ...")
+_CONTINUES = frozenset({"the", "a", "an", "of", "to", "by", "and", "or", "in", "on", "at",
+                        "for", "from", "with", "as", "that", "his", "her", "their", "its",
+                        "is", "was", "were", "be", "been", "has", "have", "had", "said",
+                        "says", "told", "after", "before", "since", "into", "near", "mr",
+                        "mrs", "ms", "dr"})
 # No boilerplate line is this long; longer lines are story text and skip the patterns.
 _LONGEST_BOILERPLATE = 240
 _PUNCT = str.maketrans({
@@ -57,13 +67,24 @@ def load_boilerplate(path: Path = PATTERNS) -> Boilerplate:
     )
 
 
+def _heading(line: str, following: str) -> bool:
+    """A line that ends without punctuation, of a few words, and not on a word that
+    continues a sentence, before a line opening on a capital: a headline, a subhead or a
+    caption the page puts on its own line ("Hostages freed from Vell" / "Three ...").
+    Joined to the next line it would become one sentence with it."""
+    words = line.split()
+    return (len(words) <= 14 and line[-1] not in _ENDS_SENTENCE and following[:1].isupper()
+            and words[-1].lower() not in _CONTINUES)
+
+
 def _clean_paragraph(text: str, patterns: Boilerplate) -> str:
     kept = []
     for line in text.split("\n"):
-        line = " ".join(_GLUED_SENTENCE.sub(r"\1 ", line).split())
+        line = " ".join(_GLUED_WORDS.sub(" ", _GLUED_SENTENCE.sub(r"\1 ", line)).split())
         if line and (len(line) > _LONGEST_BOILERPLATE or not patterns.lines.fullmatch(line)):
             kept.append(line)
-    paragraph = " ".join(kept)
+    paragraph = "".join(line + ("\n\n" if k + 1 < len(kept) and _heading(line, kept[k + 1])
+                                else " ") for k, line in enumerate(kept)).strip()
     for pattern in patterns.trailing:
         paragraph = pattern.sub("", paragraph).rstrip()
     return paragraph
@@ -78,9 +99,9 @@ def has_text(text: str) -> bool:
 
 def normalize(text: str, patterns: Boilerplate | None = None) -> str:
     """The story text: NFKC, plain quotes and dashes, folded whitespace, a space after a
-    full stop that lost it, paragraphs kept as blank-line breaks, boilerplate lines and
-    the leading dateline removed. Returns ""
-    when nothing is left."""
+    full stop or between two words that lost it, paragraphs kept as blank-line breaks
+    (and a heading line as a paragraph of its own), boilerplate lines and the leading
+    dateline removed. Returns "" when nothing is left."""
     patterns = patterns or load_boilerplate()
     if not text.isascii():  # both steps are no-ops on ASCII, the common case
         text = unicodedata.normalize("NFKC", text).translate(_PUNCT)

@@ -466,6 +466,10 @@ CONSTRUCTIONS = [
      {("location", "Vell")}, set()),
     ("Daniel Orlov was held in the capital.", "Daniel Orlov", (), {("status", "held")},
      {("location", "capital")}),
+    # a duration after a date is no part of it ("Wednesday, nearly two weeks after ...")
+    ("Daniel Orlov was freed Wednesday, nearly two weeks after he was kidnapped in Vell.",
+     "Daniel Orlov", (), {("status", "released"), ("released_on", "2026-03-11")},
+     {("captured_on", "2026-03-11")}),
     # the age a birthday gives
     ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
      "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),

@@ -76,3 +76,21 @@ def test_a_full_stop_that_lost_its_space_splits_sentences_again() -> None:
     text = "He was seized in 2012.The search goes on. The U.S.Army and Mr.Orlov at www.x.com."
     assert normalize(text) == ("He was seized in 2012. The search goes on. "
                                "The U.S.Army and Mr.Orlov at www.x.com.")
+
+
+def test_a_heading_line_is_a_paragraph_of_its_own() -> None:
+    """A headline, subhead or caption on its own line would join the next sentence; a
+    line that breaks inside a sentence still joins it."""
+    text = ("Front frees three hostages\nTomas Varga released from Vell\nThe Front freed "
+            "three hostages on Thursday.")
+    assert normalize(text) == ("Front frees three hostages\n\nTomas Varga released from "
+                               "Vell\n\nThe Front freed three hostages on Thursday.")
+    wrapped = "Daniel Orlov was kidnapped by\nHamas on Monday and moved to\nVell, they said."
+    assert normalize(wrapped) == ("Daniel Orlov was kidnapped by Hamas on Monday and moved "
+                                  "to Vell, they said.")
+
+
+def test_two_words_glued_by_the_page_are_split() -> None:
+    assert normalize("A photo of Tomas Goldberg-VargaFront fighters") == (
+        "A photo of Tomas Goldberg-Varga Front fighters")
+    assert normalize("McDonald and MacArthur on YouTube") == "McDonald and MacArthur on YouTube"
