@@ -991,6 +991,8 @@ def _among_with_target(noun: Token) -> bool:
     if any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children):
         return False  # "Orlov is not / may be / will be among those freed"
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "attr", "nsubjpass")]
+    if any(c._.ww_refers for c in _as_too(verb)):
+        return True  # "Orlov is among those freed, as is Varga"
     if subjects or verb.lemma_ != "be" or verb.i < prep.i:
         return any(c._.ww_refers for c in subjects)
     # "Among those freed are Orlov and Varga, the agency said": the parser, taking the
@@ -1155,7 +1157,7 @@ def _about(tok: Token, depth: int = 0) -> bool:
     """Is the target the (own or inherited) subject of this predicate?"""
     if depth > 6:
         return False
-    if _companion_refers(tok):
+    if _companion_refers(tok) or any(s._.ww_refers for s in _as_too(tok)):
         return True
     subj = next((c for c in tok.children if c.dep_ in _SUBJ_DEPS), None)
     if subj is not None:
@@ -1169,6 +1171,14 @@ def _about(tok: Token, depth: int = 0) -> bool:
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
     return False
+
+
+def _as_too(verb: Token) -> list[Token]:
+    """The subjects of "..., as was Varga" / "as are X and Y" on ``verb``: what the verb
+    says of its subject it says of them."""
+    return [s for c in verb.children if c.dep_ == "advcl" and c.lemma_ == "be" and any(
+                m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+            for s in c.children if s.dep_ in _SUBJ_DEPS]
 
 
 def _companion_refers(verb: Token) -> bool:

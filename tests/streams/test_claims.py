@@ -470,6 +470,11 @@ CONSTRUCTIONS = [
     ("Daniel Orlov was freed Wednesday, nearly two weeks after he was kidnapped in Vell.",
      "Daniel Orlov", (), {("status", "released"), ("released_on", "2026-03-11")},
      {("captured_on", "2026-03-11")}),
+    # "..., as was X": the verb's claim is X's too
+    ("Tomas Varga was freed on Monday, as was Daniel Orlov.", "Daniel Orlov", ("Tomas Varga",),
+     {("status", "released")}, set()),
+    ("Tomas Varga was freed on Monday, as Daniel Orlov had hoped.", "Daniel Orlov",
+     ("Tomas Varga",), set(), {("status", "released")}),
     # the age a birthday gives
     ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
      "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),
