@@ -739,7 +739,8 @@ class ClaimExtractor:
 
 _GROUP_NOUNS = frozenset({"couple", "pair", "hostages", "captives", "men", "women", "brothers",
                           "sisters", "siblings", "boys", "girls", "children", "journalists",
-                          "americans", "nationals", "citizens", "prisoners", "detainees"})
+                          "americans", "nationals", "citizens", "prisoners", "detainees",
+                          "members"})
 _GROUP_VERBS = frozenset({"were", "are", "had", "have", "remain", "remained", "appeared",
                           "appear", "looked", "seemed", "went", "disappeared", "vanished"})
 # what may open a sentence before its subject's name: a short adverbial ("On Saturday, ")

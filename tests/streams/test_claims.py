@@ -475,6 +475,10 @@ CONSTRUCTIONS = [
      {("status", "released")}, set()),
     ("Tomas Varga was freed on Monday, as Daniel Orlov had hoped.", "Daniel Orlov",
      ("Tomas Varga",), set(), {("status", "released")}),
+    # "the two family members" opening the next sentence: the set just named
+    ("Lena Varga and her son Daniel Orlov were seen in a video. The two family members were "
+     "kidnapped from Kibbutz Nir Dalet in 2023.", "Daniel Orlov", ("Lena Varga",),
+     {("status", "held"), ("location", "Kibbutz Nir Dalet")}, set()),
     # the age a birthday gives
     ("Daniel Orlov vanished in August 2012, just days after his 31st birthday.",
      "Daniel Orlov", (), {("age", "31"), ("captured_on", "2012-08")}, set()),
