@@ -256,7 +256,6 @@ class ClaimExtractor:
                 second.start_char <= named[0][0] < second.end_char) or not _TITLE_ONLY.match(
                     second.doc.text[second.start_char:named[0][0]]):
             return None  # (the next sentence opens on the target: "On Monday, Orlov ...")
-        roles = self.values.lexicons.get("role", {})
         words = list(first)
         for j, tok in enumerate(words):
             if tok.lower_ not in ("a", "an"):
@@ -264,12 +263,17 @@ class ClaimExtractor:
             for noun in words[j + 1:j + 5]:
                 if noun.is_punct and noun.text != "-":
                     break
-                if (fold(noun.text) in roles and noun.lower_ not in _BODIES
-                        or noun.lower_ in _PERSON_NOUNS):
+                if self._role_word(noun) or noun.lower_ in _PERSON_NOUNS:
                     start = noun.idx - first.start_char
                     return _Candidate(first.text, ((start, start + len(noun.text)),), (),
                                       False, first)
         return None
+
+    def _role_word(self, tok: Token) -> bool:
+        """A word of the role lexicon that names a person ("reporter"), not a body
+        ("army")."""
+        return fold(tok.text) in self.values.lexicons.get("role", {}) and (
+            tok.lower_ not in _BODIES)
 
     def _epithet(self, sent: Span) -> tuple[int, int] | None:
         """"The 61-year-old ...", "The reporter, 32, ...", "The Norvanian journalist ...",
@@ -283,15 +287,13 @@ class ClaimExtractor:
             words = words[opening:]  # "Now 20, the Calderan-Norvanian remains ..."
         if not words or words[0].lower_ != "the":
             return _age_epithet_within(list(sent), sent.start_char)
-        roles = self.values.lexicons.get("role", {})
         nations = self.values.lexicons.get("nationality", {})
         for j, tok in enumerate(words[1:6], start=1):
             after = words[j + 1] if j + 1 < len(words) else None
             demonym = fold(nations.get(fold(tok.text), "")) == fold(tok.text) and (
                 after is not None and after.lower_ in _EPITHET_VERBS)
             # ("the Calderan remains", not "the Calderan army", nor a country: "the US had")
-            role = fold(tok.text) in roles and tok.lower_ not in _BODIES
-            if role or demonym or tok.lower_ == "old" and words[j - 1].text == "-":
+            if self._role_word(tok) or demonym or tok.lower_ == "old" and words[j - 1].text == "-":
                 if after is not None and (after.lower_ in ("of", "'s", "’s")
                                           or after.text == "-"):
                     return None  # "the reporter of", "the journalist's", "the 29-year-"
@@ -387,7 +389,7 @@ class ClaimExtractor:
         nations = self.values.lexicons.get("nationality", {})
         for t in sdoc:
             t._.ww_nation = t.ent_type_ in ("NORP", "GPE") or fold(t.text) in nations or (
-                t.tag_ in ("NNS", "NNPS") and fold(t.text[:-1]) in nations)  # "Calderans"
+                fold(_singular(t) or "") in nations)  # "Calderans"
         found: list[Claim] = []
         for match_id, token_ids in self._dependency_matcher()(sdoc):
             rule = self._rules[self.nlp.vocab.strings[match_id]]
@@ -470,14 +472,8 @@ class ClaimExtractor:
         if value_tok is not None and any(c.dep_ == "neg" for c in value_tok.children):
             return None
         value = self._value(attribute, rule, value_tok, sdoc, others, published_at)
-        if value is None and value_tok is not None and value_tok.i not in others and (
-                self.attributes[attribute].get("kind") == "lexicon"):
-            # "she is a woman, a civilian and alive"
-            value = next((v for conj in (*value_tok.conjuncts, *(
-                c for c in value_tok.children if c.dep_ == "appos")) if not any(
-                t._.ww_target or t.i in others for t in conj.subtree) and not any(
-                value_tok.i < i < conj.i for i in others) and (v := self._value(
-                    attribute, rule, conj, sdoc, others, published_at)) is not None), None)
+        if value is None and value_tok is not None:
+            value = self._listed_value(attribute, rule, value_tok, sdoc, others, published_at)
         if value is None:
             return None
         # a description of the person in the noun phrase ("reporter Orlov, 34,") is the
@@ -492,6 +488,22 @@ class ClaimExtractor:
         return Claim(attribute, value, sentence, source, background=attribute == "status" and (
             bool(rule.get("background")) or past), narrated=past and _finite(anchor),
             qualifier=self._qualifier(anchor))
+
+    def _listed_value(self, attribute: str, rule: dict[str, Any], tok: Token, sdoc: Doc,
+                      others: set[int], published_at: str | None) -> str | None:
+        """"She is a woman, a civilian and alive": of the descriptions listed with a word
+        the lexicon does not know (its conjuncts and appositions), the first it knows;
+        none of another person's, nor past another person."""
+        if tok.i in others or self.attributes[attribute].get("kind") != "lexicon":
+            return None
+        for item in (*tok.conjuncts, *(c for c in tok.children if c.dep_ == "appos")):
+            if any(t._.ww_target or t.i in others for t in item.subtree) or any(
+                    tok.i < i < item.i for i in others):
+                continue
+            value = self._value(attribute, rule, item, sdoc, others, published_at)
+            if value is not None:
+                return value
+        return None
 
     def _value(self, attribute: str, rule: dict[str, Any], tok: Token | None, sdoc: Doc,
                others: set[int], published_at: str | None) -> str | None:
@@ -804,8 +816,12 @@ def _bare(sent: Span) -> Span | None:
     """A sentence without the paragraph breaks around it (None if that is all it is):
     the parser reads a break as a word of the sentence, and now and then misreads the
     words beside it."""
-    words = [t.i for t in sent if not t.is_space]
-    return sent.doc[words[0]:words[-1] + 1] if words else None
+    doc, start, end = sent.doc, sent.start, sent.end
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end] if start < end else None
 
 
 def _names_after(words: Sequence[Token]) -> bool:
@@ -1336,8 +1352,15 @@ def _phrases(tok: Token) -> list[str]:
     mods = [t for t in tok.lefts if t.dep_ in ("compound", "amod")]
     # "Christian humanitarian worker": "humanitarian worker" before "worker"
     chains = [" ".join(t.text for t in [*mods[i:], tok]) for i in range(len(mods))]
-    single = [tok.text[:-1]] if tok.tag_ in ("NNS", "NNPS") and tok.text.endswith("s") else []
-    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_, *single]
+    single = _singular(tok)
+    return [" ".join(t.text for t in subtree), *chains, tok.text, tok.lemma_,
+            *([single] if single else [])]
+
+
+def _singular(tok: Token) -> str | None:
+    """A plural noun written without its "s" ("Calderans", "journalists"), the form the
+    lexicons list; None for any other token."""
+    return tok.text[:-1] if tok.tag_ in ("NNS", "NNPS") and tok.text.endswith("s") else None
 
 
 def _speaker(tok: Token) -> tuple[str, str] | None:

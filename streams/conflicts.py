@@ -57,7 +57,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from schemas import Alert, AlertEntity, EntityClaims, Evidence, PreviousValue
+from schemas import Alert, AlertEntity, ClaimRecord, EntityClaims, Evidence, PreviousValue
 from streams.alerts import build_alert
 from streams.claim_values import ClaimValues
 from streams.tables import CLAIM_RULES, CONFLICT_RULES, table
@@ -323,6 +323,7 @@ def apply_claims(profile: Profile | None, event: EntityClaims, detected_at: str,
     else:
         profile = copy.deepcopy(profile)
     profile.article_ids.append(event.article_id)
+    background = _background_only(event)
     for (attribute, value), evs in _by_value(event, rules).items():
         records = profile.attributes.setdefault(attribute, [])
         known = next((r for r in records if r.value == value), None)
@@ -345,10 +346,8 @@ def apply_claims(profile: Profile | None, event: EntityClaims, detected_at: str,
             rec.add(ev, source, when)
         others = list(records)
         records.append(rec)
-        background = attribute == "status" and all(
-            c.background for c in event.claims if c.attribute == attribute and
-            ClaimValues.load().normalise(attribute, c.value) == value)
-        kind = _decide(attribute, rec, others, event.article_id, when, rules, background)
+        kind = _decide(attribute, rec, others, event.article_id, when, rules,
+                       (attribute, value) in background)
         if attribute == "status":
             kind, contested = _standing(kind, rec, others)
             rec.contested_by = sorted({_source_key(e) for e in evs}) if contested else []
@@ -374,11 +373,22 @@ def _by_value(event: EntityClaims,
         ev = {"article_id": event.article_id, "sentence": claim.sentence,
               "source": event.source, "attribution": claim.attribution,
               "qualifier": claim.qualifier}
-        evs = out.setdefault((claim.attribute, ClaimValues.load().normalise(claim.attribute,
-                                                                   claim.value)), [])
+        evs = out.setdefault(_value_key(claim), [])
         if ev not in evs:
             evs.append(ev)
     return out
+
+
+def _value_key(claim: ClaimRecord) -> tuple[str, str]:
+    """(attribute, normalised value) of a claim: how the profile groups its evidence."""
+    return claim.attribute, ClaimValues.load().normalise(claim.attribute, claim.value)
+
+
+def _background_only(event: EntityClaims) -> set[tuple[str, str]]:
+    """The status values the article tells only as background ("X, who was kidnapped in
+    2023, ..."): every claim of them is."""
+    status = [c for c in event.claims if c.attribute == "status"]
+    return {_value_key(c) for c in status} - {_value_key(c) for c in status if not c.background}
 
 
 def _hedged(evs: list[dict[str, str | None]]) -> bool:

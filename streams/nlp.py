@@ -75,7 +75,6 @@ _UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 # (start_char, end_char, label, watchlist id or "").
 EntitySpan = tuple[int, int, str, str]
 _POSSESSIVE = {"'s", "’s", "'", "’"}
-_POSSESSIVE_FORMS = frozenset(_POSSESSIVE)
 _OPENERS = {"(", '"', "“", "'", "‘"}
 _CLOSERS = {")", '"', "”", "'", "’"}
 _LEADING = {"the"}
@@ -448,18 +447,13 @@ class Mention:
 
 
 @cache
-def _title_words() -> frozenset[str]:
+def _titles_table(key: str) -> frozenset[str]:
+    """One word list of titles.yaml (``words``: titles; ``relatives``: kinship words)."""
     raw = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in raw["words"])
+    return frozenset(w.lower() for w in raw.get(key) or ())
 
 
-@cache
-def _relative_words() -> frozenset[str]:
-    raw = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in raw.get("relatives") or ())
-
-
-_OWNERS = frozenset({"his", "her", "their", "its"}) | _POSSESSIVE_FORMS
+_OWNERS = frozenset({"his", "her", "their", "its"}) | _POSSESSIVE
 _KIN_MODIFIERS = frozenset({"young", "little", "elder", "older", "younger", "late", "baby",
                             "infant", "own"})
 
@@ -470,7 +464,7 @@ def _introduced_as_relative(doc: Doc, start: int) -> bool:
     i = start - 1
     if i >= 0 and doc[i].text == ",":
         i -= 1
-    if i < 0 or doc[i].lower_ not in _relative_words():
+    if i < 0 or doc[i].lower_ not in _titles_table("relatives"):
         return False
     j = i - 1
     while j >= 0 and doc[j].lower_ in _KIN_MODIFIERS:  # (the annotator tags no parts of speech)
@@ -479,7 +473,7 @@ def _introduced_as_relative(doc: Doc, start: int) -> bool:
 
 
 def _is_title(token_text: str) -> bool:
-    return token_text.lower().rstrip(".") in _title_words()
+    return token_text.lower().rstrip(".") in _titles_table("words")
 
 
 def _title_start(doc: Doc, start: int) -> int:

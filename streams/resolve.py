@@ -178,13 +178,13 @@ def _without_relatives(tokens: tuple[str, ...], options: list[tuple[object, set[
     return [(o, f) for o, f in options if not (isinstance(o, _Cluster) and o.relative)]
 
 
-def _named_before(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEntity | None:
-    """The watched person a first name written alone stands for when the article has
-    already written that person's full name: "Lina Varga ... Lina said". Across articles
-    a first name only resembles a full name (never merged); within one article it is the
-    wire's way of naming a person again ("Lina and Tomas Varga" too), provided that
-    nobody else in it could be meant: the only person cluster the name relates to is that
-    one, by its first name."""
+def _first_name_of(cluster: _Cluster, rivals: list[_Cluster | str]) -> WatchedEntity | None:
+    """The watched person a first name written alone stands for when the article also
+    writes that person's full name: "Lina Varga ... Lina said", "Lina and Tomas Varga".
+    Across articles a first name only resembles a full name (never merged); within one
+    article it is the wire's way of naming a person, provided that nobody else in it
+    could be meant: the only person cluster the name relates to is that one, by its first
+    name."""
     if len(rivals) != 1 or any(len(f) > 1 for f in cluster.forms):
         return None
     person = rivals[0]
@@ -274,7 +274,7 @@ class Resolver:
         for cluster in [c for c in people if c.watched is None]:
             present = {c.watched.id for c in people if c.watched}
             options = self._watched_people.near(cluster.forms, present)
-            named = _named_before(cluster, cluster.candidates)
+            named = _first_name_of(cluster, cluster.candidates)
             if named is not None:
                 owner, doubts = named, []
                 cluster.candidates = []
