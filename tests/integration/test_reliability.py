@@ -31,6 +31,13 @@ def accounted(tail: Tail) -> set[str]:
     return set(tail.ids("enriched", "id")) | set(tail.ids("duplicates", "article_id"))
 
 
+def new_entities(tail: Tail) -> int:
+    """New-entity alerts on the alerts topic. They come after the articles' outcomes (the
+    profile stage follows extract), and after a kill as late as the dead worker's lease on
+    its unsent alerts (``WIREWATCH_ALERT_LEASE``): a test waits for them too."""
+    return Counter(tail.ids("alerts", "type"))["new_entity"]
+
+
 def produce(env: dict[str, str], path: Path) -> None:
     done = wirewatch(["produce", str(path)], env, timeout=60)
     assert done.returncode == 0, done.stderr.decode()
@@ -106,8 +113,9 @@ def test_worker_killed_mid_stream_loses_nothing_and_alerts_once(env, tail, tmp_p
         produce(env, second)
         worker = start_worker(env, log)
         wanted = {a["id"] for a in articles}
-        tail.wait_for(lambda: accounted(tail) >= wanted, "every article after the restart",
-                      timeout=180, worker=worker, log=log)
+        tail.wait_for(lambda: accounted(tail) >= wanted and new_entities(tail) >= 2,
+                      "every article and both new entities after the restart", timeout=180,
+                      worker=worker, log=log)
     finally:
         stop(worker)
     enriched = tail.ids("enriched", "id")
@@ -117,8 +125,7 @@ def test_worker_killed_mid_stream_loses_nothing_and_alerts_once(env, tail, tmp_p
           f"{len(alerts)} alerts on the topic, {len(set(alerts))} distinct")
     assert set(enriched) == wanted
     assert len(alerts) == len(set(alerts)), "an alert was published twice"
-    types = Counter(tail.ids("alerts", "type"))
-    assert types["new_entity"] == 2
+    assert new_entities(tail) == 2
 
 
 @pytest.fixture
@@ -166,8 +173,9 @@ def test_redis_outage_of_ten_seconds_loses_and_doubles_nothing(env, own_redis, t
         during = len(accounted(tail))
         time.sleep(max(0.0, 10 - (time.monotonic() - down_at)))  # the outage lasts 10 s
         procs.append(start_redis())
-        tail.wait_for(lambda: accounted(tail) >= {a["id"] for a in articles},
-                      "every article after Redis is back", timeout=180, worker=worker, log=log)
+        tail.wait_for(lambda: accounted(tail) >= {a["id"] for a in articles}
+                      and new_entities(tail) >= 2, "every article and both new entities after "
+                      "Redis is back", timeout=180, worker=worker, log=log)
     finally:
         stop(worker)
     alerts = tail.ids("alerts", "alert_id")
@@ -176,7 +184,7 @@ def test_redis_outage_of_ten_seconds_loses_and_doubles_nothing(env, own_redis, t
           f"retries logged: {retried}; {len(alerts)} alerts, {len(set(alerts))} distinct")
     assert retried
     assert len(alerts) == len(set(alerts))
-    assert Counter(tail.ids("alerts", "type"))["new_entity"] == 2
+    assert new_entities(tail) == 2
 
 
 def test_worker_resumes_after_the_broker_comes_back_empty(env, tail_of, tmp_path):
