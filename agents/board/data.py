@@ -157,7 +157,9 @@ class RuntimeBoardData:
                 log.warning("board: reading %s failed (%s); retrying", topic, exc)
             await asyncio.sleep(RETRY_AFTER)
 
-    def _on_article(self, raw: bytes) -> None:
+    async def _on_article(self, raw: bytes) -> None:
+        """Keep the article's metadata and tell the feed: this topic's reader can lag
+        behind the alerts' reader, and the feed holds a fresh alert for its article."""
         doc = orjson.loads(raw)
         meta = ArticleMeta(str(doc["id"]), doc.get("title"), doc.get("url"), doc.get("source"),
                            doc.get("published_at"))
@@ -165,6 +167,7 @@ class RuntimeBoardData:
         self._articles.move_to_end(meta.article_id)
         while len(self._articles) > self._max_articles:
             self._articles.popitem(last=False)
+        await self.feed.article_arrived(meta.article_id)
 
     async def _on_alert(self, raw: bytes) -> None:
         await self.feed.add(orjson.loads(raw))

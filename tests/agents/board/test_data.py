@@ -1,10 +1,17 @@
-"""A stored profile in the board's terms: which attributes count as conflicts."""
+"""A stored profile in the board's terms: which attributes count as conflicts; an
+article read from the unique topic releases the alert held for it."""
 
 from __future__ import annotations
 
-from agents.board.data import person_of
+import asyncio
+
+import orjson
+
+from agents.board.data import RuntimeBoardData, person_of
 from agents.board.model import ArticleMeta
 from streams.conflicts import AttributeRules, Profile, ValueRecord
+from streams.settings import Settings
+from tests.agents.board.conftest import alert
 
 
 def record(value: str, article_id: str, source: str, when: str) -> ValueRecord:
@@ -47,3 +54,20 @@ def test_values_keep_their_sources_evidence_and_known_articles():
     assert military.sources == ("Eastpost",) and military.independent_sources == 1
     assert military.evidence[0].sentence == "military."
     assert person.articles == {"b2": meta}
+
+
+async def test_an_article_read_releases_the_alert_held_for_it():
+    data = RuntimeBoardData(Settings())  # no broker or Redis: neither is asked here
+    try:
+        await data.feed.add(alert("new_entity"))
+        follow = data.alerts(0)
+        first = asyncio.ensure_future(anext(follow))
+        await asyncio.sleep(0.05)
+        assert not first.done()
+        await data._on_article(orjson.dumps({"id": "wire-a-101", "title": "Engineer held",
+                                             "text": "Daniel Orlov is being held."}))
+        item = await asyncio.wait_for(first, 1.0)  # not the feed's 2 s wait
+        assert item.article == ArticleMeta("wire-a-101", "Engineer held")
+        await follow.aclose()
+    finally:
+        await data.stop()
