@@ -456,7 +456,10 @@ class ClaimExtractor:
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
             temporal = self.attributes[attribute].get("kind") == "date"
-            if not _same_clause(low, high, temporal) or _crosses_other(
+            if rule.get("detached"):
+                if not _same_clause(low, high, temporal) or not _closes_aside(nodes["comma"]):
+                    return None
+            elif not _same_clause(low, high, temporal) or _crosses_other(
                     low, high, others, via_subject=bool(rule.get("via_subject"))):
                 return None
         if any(node is not anchor and node in anchor.ancestors
@@ -1114,6 +1117,16 @@ def _container(tok: Token) -> bool:
     return any(prep.dep_ == "prep" and prep.i < head.i and prep.lower_ in ("in", "at", "near")
                and any(p.dep_ == "pobj" and p.ent_type_ in _PLACE_LABELS for p in prep.children)
                for prep in owner.children)
+
+
+def _closes_aside(comma: Token) -> bool:
+    """The comma ends an aside (an apposition, "his brother, Ari Kessling, 27,", or a date,
+    "on May 2, 2023,"), so what follows it goes back to the verb; after a plain noun
+    ("alongside two aid workers, from Caldera") it may still describe that noun."""
+    if comma.i == 0:
+        return False
+    prev = comma.doc[comma.i - 1]
+    return prev.ent_type_ == "DATE" or any(t.dep_ == "appos" for t in (prev, *prev.ancestors))
 
 
 def _crosses_other(value: Token, anchor: Token, others: set[int],

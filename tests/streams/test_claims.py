@@ -522,6 +522,34 @@ CONSTRUCTIONS = [
     # a prayer for a return is no release
     ('"We pray for the safe return of Daniel Orlov," his mother said.', "Daniel Orlov", (),
      set(), {("status", "released")}),
+    # a place set off by a comma after a companion or an event is the seizure's, not theirs
+    ("Tomas Varga was kidnapped alongside his brother, Ari Kessling, 27, from Vell.",
+     "Tomas Varga", ("Ari Kessling",), {("location", "Vell")}, {("age", "27")}),
+    ("Tomas Varga, 65, and his wife, Mira Kessling, 63, were abducted during the Front's "
+     "attack on Caldera on October 7, 2023, from Kibbutz Dalet.", "Tomas Varga",
+     ("Mira Kessling",), {("location", "Kibbutz Dalet"), ("captured_on", "2023-10-07")},
+     {("location", "Caldera"), ("age", "63")}),
+    ("Tomas Varga was kidnapped alongside Ari Kessling, a doctor from Vell.", "Tomas Varga",
+     ("Ari Kessling",), set(), {("location", "Vell")}),
+    ("Tomas Varga was seized alongside two aid workers, from Caldera and Norvania.",
+     "Tomas Varga", (), {("status", "held")}, {("location", "Caldera")}),
+    # citizenship or a passport the person holds, one or two
+    ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
+     {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
+    ("Tomas Varga also has a Calderan passport.", "Tomas Varga", (),
+     {("nationality", "Calderan")}, set()),
+    ("Reporter Tomas Varga, holding dual US and Calderan citizenship, was detained.",
+     "Tomas Varga", (), {("nationality", "American"), ("nationality", "Calderan")}, set()),
+    ("Tomas Varga does not have Calderan citizenship.", "Tomas Varga", (), set(),
+     {("nationality", "Calderan")}),
+    ("Ari Kessling, who holds Calderan citizenship, met Tomas Varga.", "Tomas Varga",
+     ("Ari Kessling",), set(), {("nationality", "Calderan")}),
+    # killed in strikes on a named place: that place; an attack on a country during which
+    # the person was seized names the war, not where
+    ("Tomas Varga was killed in Norvanian strikes on the Vell Strip.", "Tomas Varga", (),
+     {("status", "killed"), ("location", "Vell Strip")}, set()),
+    ("Tomas Varga was abducted during the Front's attack on Caldera.", "Tomas Varga", (),
+     {("status", "held")}, {("location", "Caldera")}),
 ]
 
 
