@@ -385,6 +385,7 @@ class ClaimExtractor:
 
     def _sentence_claims(self, cand: _Candidate, sdoc: Doc,
                          published_at: str | None) -> list[Claim]:
+        sdoc = _places_of_article(cand.span, sdoc)
         others = _mark(sdoc, cand)
         nations = self.values.lexicons.get("nationality", {})
         for t in sdoc:
@@ -687,7 +688,9 @@ class ClaimExtractor:
         while True:
             if tok.i != trigger.i and {tok.lemma_.lower(), tok.lower_} & self._hedges and not (
                     came_from.dep_ == "xcomp" and tok.tag_ == "VBN"
-                    and tok.lower_ in self._qualifiers):  # "is believed to be held": reported
+                    and tok.lower_ in self._qualifiers) and not (  # "is believed to be held"
+                    tok.lower_ == "until" and came_from.dep_ == "pobj"):
+                # ("until his disappearance in 2012" happened; "until he is freed" has not)
                 return True
             for child in tok.children:
                 if child.dep_ == "neg" or _irrealis_aux(child, tok):
@@ -1117,6 +1120,24 @@ def _container(tok: Token) -> bool:
     return any(prep.dep_ == "prep" and prep.i < head.i and prep.lower_ in ("in", "at", "near")
                and any(p.dep_ == "pobj" and p.ent_type_ in _PLACE_LABELS for p in prep.children)
                for prep in owner.children)
+
+
+def _places_of_article(sent: Span, sdoc: Doc) -> Doc:
+    """The sentence's parse with the places the whole article knows: parsed alone, the
+    sentence may call a town a person ("the tunnels under Dorva") that the article's
+    entities, read over every mention, call a place (``streams.nlp.places_named_as_people``).
+    The parse is shared between articles, so a relabelled one is a copy."""
+    base = sent.start_char
+    places = {(e.start_char - base, e.end_char - base) for e in sent.ents
+              if e.label_ in _PLACE_LABELS}
+    if not any(e.label_ == "PERSON" and (e.start_char, e.end_char) in places
+               for e in sdoc.ents):
+        return sdoc
+    sdoc = sdoc.copy()
+    sdoc.ents = [Span(sdoc, e.start, e.end, label="GPE")
+                 if e.label_ == "PERSON" and (e.start_char, e.end_char) in places else e
+                 for e in sdoc.ents]
+    return sdoc
 
 
 def _closes_aside(comma: Token) -> bool:

