@@ -782,6 +782,7 @@ _ARMED = frozenset({"terror", "terrorist", "militant", "armed", "jihadist", "ext
                     "islamist", "rebel", "insurgent"})
 _CLAUSE_BREAKS = frozenset({"while", "but", "whereas", "although", "though"})
 _COUNTS = frozenset({"two", "three", "four", "five"})
+_EXACTLY = frozenset({"exactly", "precisely"})
 
 
 def _family_spans(text: str, name: str) -> list[tuple[int, int]]:
@@ -1343,6 +1344,13 @@ def _whole_date(ent: Span) -> str:
             ents[i - 1].end == start or doc[start - 1].text == ",") and _YEAR_ONLY.match(
                 ent.text.strip(", ")):
         start = ents[i - 1].start
+    # "Exactly four years ago", "four years ago to the day": NER leaves the words that
+    # make it an anniversary (a day, not a year) outside the entity
+    if start > 0 and doc[start - 1].lower_ in _EXACTLY:
+        start -= 1
+    if doc[end:end + 3].text.lower() == "to the day" or end < len(doc) and (
+            doc[end].lower_ == "today" and doc[end - 1].lower_ == "ago"):
+        end += 3 if doc[end].lower_ == "to" else 1
     return doc[start:end].text  # (not "Wednesday, nearly two weeks": a year completes a date)
 
 

@@ -39,6 +39,8 @@ _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _WHICH_YEAR = re.compile(r"\b(?:of\s+)?(last|previous|this|next|the\s+following)\s+year\b")
 _YEAR_OFFSET = {"last": -1, "previous": -1, "this": 0, "next": 1}
 _FORWARD = frozenset({"next", "coming", "upcoming"})
+# words that tie "year" / "month" to the publication ("this year", "last month")
+_DEICTIC = _FORWARD | {"this", "last", "previous", "current"}
 _WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")  # "29-year-old" is one word
 # the past tense: an -ed form, or a common irregular past (participle)
 _PAST = frozenset({"was", "were", "had", "did", "went", "gone", "took", "taken", "held",
@@ -47,7 +49,7 @@ _PAST = frozenset({"was", "were", "had", "did", "went", "gone", "took", "taken",
 # words that put an -ed form in the future ("is scheduled to be released on")
 _NOT_PAST = frozenset({"will", "shall", "to", "due", "expected", "scheduled", "set", "be",
                        "planned", "tomorrow"})
-_EXACT = re.compile(r"\bexactly\b|\bto\s+the\s+day\b|\bago\s+today\b")
+_EXACT = re.compile(r"\b(?:exactly|precisely)\b|\bto\s+the\s+day\b|\bago\s+today\b")
 NEAR_FUTURE_DAYS = 7
 # What a relative phrase may resolve to: a year of four digits, not 0000, and no sign.
 _CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -180,6 +182,8 @@ def _relative(t: str, pub: date) -> str | None:
     if {"today", "tonight"} & set(words) or "this" in words and {
             "morning", "afternoon", "evening"} & set(words):
         return pub.isoformat()
+    if {"year", "month"} & set(words) and not _DEICTIC & set(words):
+        return None  # a length of time ("one year after", "a month later"), no date
     if "year" in words:
         return str(pub.year + (1 if forward else -1 if "last" in words else 0))
     if "month" in words:

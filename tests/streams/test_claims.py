@@ -545,6 +545,16 @@ CONSTRUCTIONS = [
      {("nationality", "Calderan")}),
     ("Ari Kessling, who holds Calderan citizenship, met Tomas Varga.", "Tomas Varga",
      ("Ari Kessling",), set(), {("nationality", "Calderan")}),
+    # freed from the hands of a group: the group held the person; "in enemy hands" is held
+    ("Officials obtained the release of Tomas Varga from the hands of the Crimson Front.",
+     "Tomas Varga", (), {("held_by", "Crimson Front"), ("status", "released")}, set()),
+    ("Tomas Varga was freed from the hands of the Crimson Front on Monday.", "Tomas Varga",
+     (), {("held_by", "Crimson Front"), ("status", "released")}, set()),
+    ("Tomas Varga is in enemy hands.", "Tomas Varga", (), {("status", "held")}, set()),
+    ("Tomas Varga took the letter from the hands of the courier.", "Tomas Varga", (), set(),
+     {("held_by", "courier")}),
+    ("The decision is in the hands of Tomas Varga.", "Tomas Varga", (), set(),
+     {("status", "held")}),
     # "until" a past event is no hedge; "until" a release still to come is
     ("Tomas Varga had been working in Norvania until his disappearance in August 2012.",
      "Tomas Varga", (), {("captured_on", "2012-08")}, set()),
@@ -552,6 +562,13 @@ CONSTRUCTIONS = [
      {("released_on", "2026-05"), ("status", "released")}),
     ("Talks continue until Tomas Varga is freed on Friday.", "Tomas Varga", (), set(),
      {("status", "released")}),
+    # the words NER leaves outside a date make it an anniversary; a length of time is none
+    ("Exactly four years ago, Tomas Varga was abducted by the Crimson Front.", "Tomas Varga",
+     (), {("captured_on", "2022-03-11")}, {("captured_on", "2022")}),
+    ("Four years ago today, Tomas Varga was abducted.", "Tomas Varga", (),
+     {("captured_on", "2022-03-11")}, set()),
+    ("Roughly one year after he went missing in 2012, Tomas Varga was seen in a video.",
+     "Tomas Varga", (), {("captured_on", "2012")}, {("captured_on", "2026")}),
     # killed in strikes on a named place: that place; an attack on a country during which
     # the person was seized names the war, not where
     ("Tomas Varga was killed in Norvanian strikes on the Vell Strip.", "Tomas Varga", (),

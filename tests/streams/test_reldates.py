@@ -36,6 +36,22 @@ def test_not_a_date() -> None:
     assert resolve_date("the attack", PUB) is None
 
 
+@pytest.mark.parametrize("phrase", ["one year", "a year", "nearly two months", "the year"])
+def test_a_length_of_time_is_no_date(phrase: str) -> None:
+    """"roughly one year after he went missing" dates nothing by the publication."""
+    assert resolve_date(phrase, PUB) is None
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("exactly four years ago", "2022-03-11"),
+    ("precisely two years ago", "2024-03-11"),
+    ("four years ago to the day", "2022-03-11"),
+    ("four years ago", "2022"),
+])
+def test_an_anniversary_is_a_day(phrase: str, expected: str) -> None:
+    assert resolve_date(phrase, PUB) == expected
+
+
 @pytest.mark.parametrize(("phrase", "published", "expected"), [
     # the year a phrase names beats the most recent past date
     ("on 3 March of last year", "2026-03-11T09:00:00Z", "2025-03-03"),
