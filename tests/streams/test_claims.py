@@ -534,6 +534,13 @@ CONSTRUCTIONS = [
      ("Ari Kessling",), set(), {("location", "Vell")}),
     ("Tomas Varga was seized alongside two aid workers, from Caldera and Norvania.",
      "Tomas Varga", (), {("status", "held")}, {("location", "Caldera")}),
+    # the school a person was taken from with classmates is where they were all taken
+    ("Tomas Varga was abducted alongside 50 classmates from the Girls College, Dapchi, on "
+     "May 2, 2019.", "Tomas Varga", (), {("location", "Dapchi")}, set()),
+    ("Tomas Varga was abducted with 30 pupils from a school in Dapchi.", "Tomas Varga", (),
+     {("location", "Dapchi")}, set()),
+    ("Tomas Varga was abducted alongside a nurse from Kessling Hospital's press office.",
+     "Tomas Varga", (), set(), {("location", "Kessling Hospital")}),
     # citizenship or a passport the person holds, one or two
     ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
      {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
