@@ -541,6 +541,11 @@ CONSTRUCTIONS = [
      {("location", "Dapchi")}, set()),
     ("Tomas Varga was abducted alongside a nurse from Kessling Hospital's press office.",
      "Tomas Varga", (), set(), {("location", "Kessling Hospital")}),
+    # one of a set named by its members' role has that role
+    ("Tomas Varga is believed to be one of the last remaining civilians held in Vell.",
+     "Tomas Varga", (), {("role", "civilian"), ("status", "held")}, set()),
+    ("Tomas Varga is one of the soldiers' lawyers.", "Tomas Varga", (), set(),
+     {("role", "military")}),
     # citizenship or a passport the person holds, one or two
     ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
      {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
