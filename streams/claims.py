@@ -157,6 +157,7 @@ class ClaimExtractor:
         self._group_heads = frozenset(lexicon.get("group_heads") or ())
         self._places = frozenset(lexicon.get("place_words") or ())
         self._institutions = frozenset(lexicon.get("institution_words") or ())
+        self._attacks = frozenset(lexicon.get("attack_nouns") or ())
         self._state_nouns = frozenset(lexicon.get("state_nouns") or ())
         self._disputed: dict[str, str] = {
             word: name for name, words in (lexicon.get("disputed_speech") or {}).items()
@@ -554,6 +555,8 @@ class ClaimExtractor:
                                                          published_at)
         if attribute == "location" and _container(tok):
             return None  # "his home in Dorva in the Karsk region": where Dorva lies
+        if attribute == "location" and tok.lemma_.lower() in self._attacks:
+            return None  # "killed in a Calderan strike": an attack, however NER tags it
         if attribute == "location" and ent is None and tok.lower_ in _GENERIC_PLACES:
             named = next((p for prep in tok.children if prep.dep_ == "prep" and prep.lower_ == "of"
                           for p in prep.children if p.dep_ == "pobj"), None) or next(
@@ -1222,7 +1225,17 @@ def _about(tok: Token, depth: int = 0) -> bool:
         return _own(tok.head) or _among_with_target(tok.head)
     if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
         return _about(tok.head, depth + 1)
-    return False
+    obj = _object_as_subject(tok)
+    return obj is not None and (obj._.ww_refers or any(c._.ww_target for c in obj.conjuncts))
+
+
+def _object_as_subject(verb: Token) -> Token | None:
+    """"The Front asserted Orlov and Varga were killed": without "that", the parser makes
+    the names the object of the speech verb and leaves the finite clause after them with no
+    subject; the object before it is that subject."""
+    if verb.dep_ != "ccomp" or not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
 
 
 def _as_too(verb: Token) -> list[Token]:
@@ -1405,8 +1418,16 @@ def _singular(tok: Token) -> str | None:
     return tok.text[:-1] if tok.tag_ in ("NNS", "NNPS") and tok.text.endswith("s") else None
 
 
+# what a source issues: "a statement by the Front said" is the Front speaking
+_UTTERANCES = frozenset({"statement", "communique", "communiqué", "announcement", "report",
+                         "video", "message", "post", "release"})
+
+
 def _speaker(tok: Token) -> tuple[str, str] | None:
     """(cleaned name, entity label or "") of a speaker token; None for a pronoun."""
+    if tok.lower_ in _UTTERANCES:
+        tok = next((p for prep in tok.children if prep.lower_ in ("by", "from", "of")
+                    for p in prep.children if p.dep_ == "pobj"), tok)
     name = _name_of(tok)
     return (name, tok.ent_type_) if name else None
 

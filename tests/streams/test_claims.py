@@ -546,6 +546,14 @@ CONSTRUCTIONS = [
      "Tomas Varga", (), {("role", "civilian"), ("status", "held")}, set()),
     ("Tomas Varga is one of the soldiers' lawyers.", "Tomas Varga", (), set(),
      {("role", "military")}),
+    # "X asserted A and B were killed" without "that": the names are the clause's subject
+    ("The Front asserted Mira Kessling, 32, and her son Tomas Varga were killed in a strike.",
+     "Tomas Varga", ("Mira Kessling",), {("status", "killed")}, {("age", "32")}),
+    ("The Front told Tomas Varga guards were coming.", "Tomas Varga", (), set(),
+     {("status", "held")}),
+    # an attack is no place, whatever NER calls it
+    ("Tomas Varga was killed in a Calderan strike.", "Tomas Varga", (),
+     {("status", "killed")}, {("location", "Calderan strike")}),
     # citizenship or a passport the person holds, one or two
     ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
      {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
@@ -615,6 +623,12 @@ def test_reported_speech_is_kept_with_its_qualifier(extractor: ClaimExtractor, t
     claims = [c for c in run(extractor, text, "Daniel Orlov") if c.attribute == "status"]
     assert [(c.value, c.qualifier) for c in claims] == [
         ("killed" if "killed" in text else "held", qualifier)]
+
+
+def test_a_statement_speaks_for_who_issued_it(extractor: ClaimExtractor) -> None:
+    claims = run(extractor, "A statement by the Crimson Front said Daniel Orlov was killed.",
+                 "Daniel Orlov")
+    assert {(c.attribute, c.attribution) for c in claims} == {("status", "Crimson Front")}
 
 
 def test_a_description_is_the_writers_voice_a_predicate_the_speakers(
