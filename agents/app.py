@@ -19,7 +19,8 @@ this one place: it keeps every message handed to the streams until it is acked a
 never commits past the lowest one still held (``tests/agents/test_app.py`` shows both
 Faust's result and ours). The same consumer bounds Faust's wait for unacked messages
 (which nothing else could end) and reads a partition again whose log started again
-after the broker came back empty (``agents.resume``).
+after the broker came back empty (``agents.resume``); its thread commits only as a member
+of the group (``commit_only_as_member``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 import faust
+from aiokafka.consumer.group_coordinator import GroupCoordinator
+from aiokafka.errors import RebalanceInProgressError
+from aiokafka.protocol.commit import OffsetCommitRequest
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message
 from faust.types.tuples import ack_lock
@@ -45,11 +49,47 @@ WAIT_EMPTY_SECONDS = 4.0
 log = logging.getLogger(__name__)
 
 
+def commit_only_as_member(coordinator: GroupCoordinator) -> None:
+    """Make ``coordinator`` refuse to commit while it is not a member of its group.
+
+    Once its coordinator did not recognise it ("local member_id was not recognized"),
+    aiokafka rejoins with generation -1 and no member id, and a commit meanwhile (Faust
+    commits when the rejoin revokes its partitions) goes out with those: a broker takes it
+    for the commit of a consumer outside group management and accepts it, whoever owns the
+    partitions now. The Java client fails such a commit. After a broker came back empty it
+    lost records: the fetcher had gone on from its old positions on the new logs, the
+    commit wrote those positions into the new broker's group, and the rejoin started there,
+    past every record below. Refused (aiokafka raises ``CommitFailedError``, which Faust
+    takes as "rebalanced"), nothing is committed: the rejoin finds no committed offsets and
+    reads the new logs from their start (``_Consumer.seek_to_committed``), and what was
+    acked is delivered again, which every stage is idempotent to.
+
+    The check is made in the step that builds the request, after every wait of
+    ``commit_offsets`` (the coordinator lookup while the broker is away, the commit lock),
+    so a reset during those waits cannot slip a commit through."""
+    send = coordinator._do_commit_offsets
+
+    async def as_member(assignment: Any, offsets: Any) -> None:
+        if coordinator.generation == OffsetCommitRequest.DEFAULT_GENERATION_ID:
+            log.warning("not committing while rejoining the group: what is acked will be "
+                        "delivered again")
+            raise RebalanceInProgressError("not a member of the group: rejoining")
+        await send(assignment, offsets)
+
+    coordinator._do_commit_offsets = as_member
+
+
 class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
     def _create_worker_consumer(self, transport: faust_aiokafka.Transport):
         consumer = super()._create_worker_consumer(transport)
         consumer._fetch_max_wait_ms = self.app.fetch_max_wait_ms  # read when it starts
         return consumer
+
+    async def on_start(self) -> None:
+        """Start the consumer; its coordinator (made by ``start``) commits only as a
+        member of the group."""
+        await super().on_start()
+        commit_only_as_member(self._ensure_consumer()._coordinator)
 
 
 class _Consumer(faust_aiokafka.Consumer):

@@ -10,11 +10,14 @@ The worker would sit there, up, reading nothing.
 Two parts mend it. The worker's consumer (``agents.app._Consumer``) sees a partition's
 offsets go back without a seek and reads it again from there, forgetting what it had
 read, acked and committed; a group rejoin on the new broker finds no committed offsets
-and starts at the earliest, as for a new group. ``BrokerWatch`` checks every
-``CHECK_EVERY`` seconds for topics the broker lost and creates them again (with the
-configured partitions), and keeps what happened for ``/health``. Dedup keys
-redeliveries by content, not offset (``agents.ingest.delivery_key``), so a new article
-at an old offset is not taken for the old one.
+and starts at the earliest, as for a new group — provided nothing was committed there
+while the worker rejoined (``agents.app.commit_only_as_member``: the fetcher goes on
+from its old positions until the rejoin, and a commit of those would skip the new log's
+records below them). ``BrokerWatch`` checks every ``CHECK_EVERY`` seconds for topics
+the broker lost and creates them again (with the configured partitions), and keeps what
+happened for ``/health``. Dedup keys redeliveries by content, not offset
+(``agents.ingest.delivery_key``), so a new article at an old offset is not taken for the
+old one.
 """
 
 from __future__ import annotations
