@@ -82,7 +82,8 @@ _REPORTING = frozenset({"say", "report", "allege", "understand", "know", "confir
                         "rumor", "believe", "think"})
 _PARTITIVE = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                         "ten", "some", "several", "many", "each", "both", "all", "most",
-                        "among", "members", "member", "rest"})
+                        "among", "members", "member", "rest", "first", "second", "third",
+                        "last"})
 
 for _ext in ("ww_target", "ww_about", "ww_refers", "ww_nation"):
     if not Token.has_extension(_ext):
@@ -978,8 +979,19 @@ def _set_refers(tok: Token) -> None:
                 for attr in verb.children:
                     if attr.dep_ == "attr" and not attr._.ww_refers:
                         _set_refers(attr)
+    if tok.dep_ == "attr" and head.lemma_ == "be":  # "The last hostage still held is Orlov"
+        for subj in head.children:
+            if subj.dep_ == "nsubj" and subj.pos_ in ("NOUN", "ADJ", "NUM") and not (
+                    subj._.ww_refers):
+                _set_refers(subj)
     if head.i != tok.i and tok.dep_ in _GROUP_DEPS and not head._.ww_refers:
         _set_refers(head)
+    if tok.dep_ == "appos" and head.pos_ == "NOUN" and head.dep_ == "pobj" and (
+            head.head.lower_ == "with" and head.head.head.lower_ in _PERSON_NOUNS
+            and not head.head.head._.ww_refers):
+        # "another hostage with Calderan citizenship, Orlov": the parser hangs the name on
+        # the last noun before its comma; it names the person the phrase describes
+        _set_refers(head.head.head)
     if tok.dep_ == "pobj" and head.lower_ in ("including", "like"):
         # "Calderan hostages, including Orlov", "freed Calderans including Orlov": a set
         # holding him (not "freed from custody, including Orlov")

@@ -554,6 +554,32 @@ CONSTRUCTIONS = [
     # an attack is no place, whatever NER calls it
     ("Tomas Varga was killed in a Calderan strike.", "Tomas Varga", (),
      {("status", "killed")}, {("location", "Calderan strike")}),
+    # a name apposed past a "with" phrase names the person the phrase describes
+    ("The Front also freed another hostage with Calderan citizenship, Daniel Orlov.",
+     "Daniel Orlov", (), {("status", "released"), ("nationality", "Calderan")}, set()),
+    ("The Front freed a doctor with the Red Cross, Daniel Orlov said.", "Daniel Orlov", (),
+     set(), {("status", "released")}),
+    # among the dead; an inverted copula names the set's member last
+    ("Among the dead was Daniel Orlov, the army said.", "Daniel Orlov", (),
+     {("status", "killed")}, set()),
+    ("Among the dead was a guard who had held Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "killed")}),
+    ("The second of the nationals still held by the Front was Daniel Orlov.", "Daniel Orlov",
+     (), {("status", "held"), ("held_by", "Northern Liberation Front")}, set()),
+    ("The problem is Daniel Orlov.", "Daniel Orlov", (), set(), {("status", "held")}),
+    # the captor is no captive; a release under consideration is none yet
+    ("Daniel Orlov kidnapped two journalists in Vell.", "Daniel Orlov", (), set(),
+     {("status", "held"), ("location", "Vell")}),
+    ("The man who kidnapped the journalists is Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "held")}),
+    ("The Front is considering releasing Daniel Orlov.", "Daniel Orlov", (), set(),
+     {("status", "released")}),
+    # where somebody saw the person is where the person was; where the person saw
+    # somebody says nothing of captivity
+    ("A former captive said he saw Daniel Orlov in Caldera in 2022.", "Daniel Orlov", (),
+     {("location", "Caldera")}, set()),
+    ("Daniel Orlov saw a doctor in Caldera.", "Daniel Orlov", (), set(),
+     {("location", "Caldera")}),
     # citizenship or a passport the person holds, one or two
     ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
      {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
