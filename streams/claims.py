@@ -213,6 +213,11 @@ class ClaimExtractor:
             if not targets:
                 continue
             others = _inside(other_person_spans, lo, hi)
+            earlier = _set_before(sents[i - 1]) if i > 0 and _names_a_set(sent) else None
+            if earlier is not None and not any(  # "Two nationals are held. They are X and Y."
+                    _inside(spans, sents[i - 1].start_char, sents[i - 1].end_char)
+                    for spans in (target_spans, other_person_spans)):
+                out.append(_Candidate(sents[i - 1].text, (earlier,), (), False, sents[i - 1]))
             out.append(_Candidate(sent.text, targets, others, not others, sent))
             group = _group_opening(sents[i + 1]) if i + 1 < len(sents) else None
             if group is not None and not any(  # the set is named here, not its members
@@ -532,8 +537,9 @@ class ClaimExtractor:
             if attribute == "nationality" and (self._service_of(tok) or _place_before_nation(tok)):
                 return None
             value = self.values.lexicon(attribute, _phrases(tok))
-            if attribute == "role" and value is not None and self._in_military(tok):
-                value = "military"  # "a volunteer in the Calderan army" serves in it
+            if attribute == "role" and (value is not None or tok.lemma_.lower() == "member") and (
+                    self._in_military(tok)):
+                value = "military"  # "a volunteer in / a member of the Calderan army" serves
             if value is not None and self._former_before(tok):
                 return self.values.lexicon(attribute, [f"former {value}"]) or value
             return value
@@ -818,6 +824,24 @@ def _group_opening(sent: Span) -> tuple[int, int] | None:
                 w.lower_ in _GROUP_NOUNS for w in words[2:4])):
         head = next(w for w in words[1:] if w.lower_ in _GROUP_NOUNS | {"couple", "pair"})
     else:
+        return None
+    start = head.idx - sent.start_char
+    return (start, start + len(head.text))
+
+
+def _names_a_set(sent: Span) -> bool:
+    """"They are Orlov and Varga", "'These are ...'": a sentence naming the members of a
+    set the sentence before spoke of (its target among them)."""
+    words = [t for t in sent if not t.is_space and not t.is_quote][:2]
+    return len(words) == 2 and words[0].lower_ in ("they", "these", "those") and (
+        words[1].lower_ in ("are", "were", "include", "included"))
+
+
+def _set_before(sent: Span) -> tuple[int, int] | None:
+    """The sentence-relative span of the first plural set noun of ``sent`` ("Two
+    Calderan nationals are still held"), which the next sentence names member by member."""
+    head = next((t for t in sent if t.lower_ in _GROUP_NOUNS and t.lower_ != "members"), None)
+    if head is None:
         return None
     start = head.idx - sent.start_char
     return (start, start + len(head.text))

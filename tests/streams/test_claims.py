@@ -580,6 +580,17 @@ CONSTRUCTIONS = [
      {("location", "Caldera")}, set()),
     ("Daniel Orlov saw a doctor in Caldera.", "Daniel Orlov", (), set(),
      {("location", "Caldera")}),
+    # a member of a military body serves in it
+    ("Daniel Orlov is a member of the Calderan military.", "Daniel Orlov", (),
+     {("role", "military")}, set()),
+    ("Daniel Orlov is a member of the Calderan parliament.", "Daniel Orlov", (), set(),
+     {("role", "military")}),
+    # "They are X and Y": the set the sentence before spoke of, named member by member
+    ('Two Calderan nationals are still held by the Crimson Front. "They are Daniel Orlov and '
+     'Tomas Varga," the minister said.', "Daniel Orlov", ("Tomas Varga",),
+     {("status", "held"), ("held_by", "Crimson Front")}, set()),
+    ("Two journalists were freed on Monday. They met Daniel Orlov in Vell.", "Daniel Orlov",
+     (), set(), {("status", "released")}),
     # citizenship or a passport the person holds, one or two
     ("Tomas Varga has dual Calderan and Norvanian citizenship.", "Tomas Varga", (),
      {("nationality", "Calderan"), ("nationality", "Norvanian")}, set()),
