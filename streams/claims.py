@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from streams.claim_values import ClaimValues, clean_name, fold
 from streams.nlp import load_model
-from streams.reldates import resolve_date
+from streams.reldates import EXACTLY, resolve_date
 from streams.tables import CLAIM_RULES, CLAIM_VALUES, table
 
 PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
@@ -464,11 +464,12 @@ class ClaimExtractor:
             low, high = (anchor, value_tok) if value_tok in anchor.ancestors else (
                 value_tok, anchor)
             temporal = self.attributes[attribute].get("kind") == "date"
-            if rule.get("detached"):
-                if not _same_clause(low, high, temporal) or not _closes_aside(nodes["comma"]):
+            if not _same_clause(low, high, temporal):
+                return None
+            if rule.get("detached"):  # set off by a comma: no other person lies between
+                if not _closes_aside(nodes["comma"]):
                     return None
-            elif not _same_clause(low, high, temporal) or _crosses_other(
-                    low, high, others, via_subject=bool(rule.get("via_subject"))):
+            elif _crosses_other(low, high, others, via_subject=bool(rule.get("via_subject"))):
                 return None
         if any(node is not anchor and node in anchor.ancestors
                and _crosses_other(anchor, node, others)
@@ -792,7 +793,6 @@ _ARMED = frozenset({"terror", "terrorist", "militant", "armed", "jihadist", "ext
                     "islamist", "rebel", "insurgent"})
 _CLAUSE_BREAKS = frozenset({"while", "but", "whereas", "although", "though"})
 _COUNTS = frozenset({"two", "three", "four", "five"})
-_EXACTLY = frozenset({"exactly", "precisely"})
 
 
 def _family_spans(text: str, name: str) -> list[tuple[int, int]]:
@@ -1395,11 +1395,12 @@ def _whole_date(ent: Span) -> str:
         start = ents[i - 1].start
     # "Exactly four years ago", "four years ago to the day": NER leaves the words that
     # make it an anniversary (a day, not a year) outside the entity
-    if start > 0 and doc[start - 1].lower_ in _EXACTLY:
+    if start > 0 and doc[start - 1].lower_ in EXACTLY:
         start -= 1
-    if doc[end:end + 3].text.lower() == "to the day" or end < len(doc) and (
-            doc[end].lower_ == "today" and doc[end - 1].lower_ == "ago"):
-        end += 3 if doc[end].lower_ == "to" else 1
+    if doc[end:end + 3].text.lower() == "to the day":
+        end += 3
+    elif end < len(doc) and doc[end].lower_ == "today" and doc[end - 1].lower_ == "ago":
+        end += 1
     return doc[start:end].text  # (not "Wednesday, nearly two weeks": a year completes a date)
 
 

@@ -49,7 +49,10 @@ _PAST = frozenset({"was", "were", "had", "did", "went", "gone", "took", "taken",
 # words that put an -ed form in the future ("is scheduled to be released on")
 _NOT_PAST = frozenset({"will", "shall", "to", "due", "expected", "scheduled", "set", "be",
                        "planned", "tomorrow"})
-_EXACT = re.compile(r"\b(?:exactly|precisely)\b|\bto\s+the\s+day\b|\bago\s+today\b")
+# words that make "N years ago" the anniversary, a day ("exactly four years ago"); NER
+# leaves them outside the date entity, so the claims add them back (``_whole_date``)
+EXACTLY = frozenset({"exactly", "precisely"})
+_EXACT = re.compile(rf"\b(?:{'|'.join(sorted(EXACTLY))})\b|\bto\s+the\s+day\b|\bago\s+today\b")
 NEAR_FUTURE_DAYS = 7
 # What a relative phrase may resolve to: a year of four digits, not 0000, and no sign.
 _CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?")
